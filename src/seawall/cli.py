@@ -1,0 +1,76 @@
+"""The ``seawall`` command: every feature's commands under one root."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from seawall import migrations
+from seawall.app import create_app
+from seawall.core.accounts.cli import keys, users
+from seawall.core.audit.cli import audit
+from seawall.core.node import Node, node_of
+from seawall.filings.cli import app as filings_cli
+
+app = typer.Typer(
+    help="Seawall: joint container-cargo targeting.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals may hold API keys and filings
+)
+db = typer.Typer(help="The node's database schema.", no_args_is_help=True)
+
+
+@app.callback()
+def root(ctx: typer.Context) -> None:
+    """Read the node's settings once for whatever command runs."""
+    ctx.obj = Node.from_environment()
+
+
+@db.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Apply every migration the database lacks."""
+    migrations.upgrade(node_of(ctx).settings.url)
+    typer.echo("database is up to date")
+
+
+@db.command("check")
+def db_check(ctx: typer.Context) -> None:
+    """Fail when the models and the migrations disagree."""
+    migrations.check(node_of(ctx).settings.url)
+    typer.echo("models and migrations agree")
+
+
+@db.command("revision")
+def db_revision(
+    ctx: typer.Context, message: Annotated[str, typer.Option("-m", help="What it changes.")]
+) -> None:
+    """Write a new migration from the models (for developers)."""
+    migrations.revision(node_of(ctx).settings.url, message)
+
+
+@app.command("serve")
+def serve(ctx: typer.Context) -> None:
+    """Apply migrations and serve the API."""
+    node = node_of(ctx)
+    migrations.upgrade(node.settings.url)
+    typer.echo(f"Seawall node {node.settings.agency}: API docs at http://{node.settings.host}:{node.settings.port}/docs")
+    uvicorn.run(
+        create_app(node.settings, node.database),
+        host=node.settings.host,
+        port=node.settings.port,
+        log_level="warning",
+    )
+
+
+app.add_typer(db, name="db")
+app.add_typer(users, name="users")
+app.add_typer(keys, name="keys")
+app.add_typer(audit, name="audit")
+app.add_typer(filings_cli)
+
+
+def main() -> None:
+    """Entry point of the ``seawall`` script."""
+    app()

@@ -1,0 +1,85 @@
+"""The node's settings, read once from ``SEAWALL_*`` variables and an optional TOML file.
+
+Every setting is documented in docs/settings.md. Build a ``Settings`` at start-up and pass it
+down; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_LEAD_TIMES = {
+    "marine": timedelta(hours=24),
+    "air": timedelta(hours=4),
+    "rail": timedelta(hours=2),
+    "road": timedelta(hours=1),
+}
+
+
+class Settings(BaseSettings):
+    """One node's configuration."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SEAWALL_",
+        env_nested_delimiter="__",
+        toml_file="seawall.toml",
+        extra="forbid",
+    )
+
+    agency: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = Field(
+        default="CA", description="Agency code of this node (ISO country of the agency)."
+    )
+    data_dir: Path = Field(
+        default=Path("var"), description="Where the node keeps its SQLite file and images."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default a SQLite file `seawall.db` in the data directory.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the API listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the API listens on.")
+    lead_times: dict[str, timedelta] = Field(
+        default_factory=lambda: dict(DEFAULT_LEAD_TIMES),
+        description="Time before loading a filing is due, per transport mode.",
+    )
+    max_body_bytes: int = Field(
+        default=2_000_000, ge=10_000, description="Largest request body for one filing."
+    )
+    max_batch_body_bytes: int = Field(
+        default=64_000_000, ge=10_000, description="Largest request body for a batch."
+    )
+
+    @field_validator("lead_times")
+    @classmethod
+    def _every_mode(cls, value: dict[str, timedelta]) -> dict[str, timedelta]:
+        # A partial table from the environment only overrides the modes it names.
+        return DEFAULT_LEAD_TIMES | value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Explicit arguments win, then the environment, then ``seawall.toml``."""
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def url(self) -> str:
+        """The database URL in force."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'seawall.db'}"

@@ -1,0 +1,77 @@
+"""``seawall ingest``: bulk filing files into the node."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, BinaryIO
+
+import orjson
+import typer
+
+from seawall.core.node import CLI_ACTOR, node_of
+from seawall.core.progress import progress
+from seawall.filings import sources
+from seawall.filings.ingest import Summary, ingest
+
+app = typer.Typer()
+
+
+@app.command("ingest")
+def ingest_command(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="JSON Lines, CSV or Parquet files.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="jsonl, csv or parquet; default by extension.")
+    ] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Write every rejected record here, as JSON Lines.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Processes that validate; default: the cores.")
+    ] = os.cpu_count() or 1,
+) -> None:
+    """Validate and store filings from files. Exit 0: all accepted; 1: some rejected; 2: unreadable."""
+    if fmt is not None and fmt not in sources.FORMATS:
+        _fail(f"--format must be one of {', '.join(sources.FORMATS)}, not {fmt!r}")
+    node = node_of(ctx)
+    summary = Summary()
+    with ExitStack() as stack:
+        sink: BinaryIO | None = stack.enter_context(rejects.open("wb")) if rejects else None
+        for path in files:
+            try:
+                records = sources.items(path, sources.format_of(path, fmt), node.settings.max_body_bytes)
+                with progress(f"ingest {path.name}") as advance:
+                    part = ingest(
+                        node.database,
+                        records,
+                        node.settings.lead_times,
+                        CLI_ACTOR,
+                        workers=workers,
+                        rejects=sink,
+                        advance=advance,
+                    )
+            except sources.UnreadableFileError as error:
+                _fail(str(error))
+            for name, value in part.as_dict().items():
+                setattr(summary, name, getattr(summary, name) + value)
+    _report(summary, as_json)
+    raise typer.Exit(1 if summary.rejected else 0)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _report(summary: Summary, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(orjson.dumps(summary.as_dict()).decode() + "\n")
+        return
+    typer.echo(
+        f"accepted {summary.accepted:,}, rejected {summary.rejected:,}, "
+        f"late {summary.late:,}, duplicates {summary.duplicates:,}"
+    )
