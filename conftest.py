@@ -72,7 +72,7 @@ def _empty(database: Database) -> None:
             session.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
         else:
             for name in names:
-                session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our own table names
+                session.execute(text(f"DELETE FROM {name}"))
 
 
 @pytest.fixture
@@ -104,11 +104,16 @@ KeyFactory = Callable[..., dict[str, str]]
 def auth(database: Database) -> KeyFactory:
     """Make a user with a role and return the headers that authenticate as it."""
 
-    def make(role: Role = Role.FILER, filer_id: str | None = "FWD001", name: str | None = None) -> dict[str, str]:
+    def make(
+        role: Role = Role.FILER, filer_id: str | None = "FWD001", name: str | None = None
+    ) -> dict[str, str]:
         with database.transaction() as session:
             user = create_user(
-                session, name or f"{role.value}-{uuid.uuid4().hex[:6]}", role,
-                filer_id if role is Role.FILER else None, "test",
+                session,
+                name or f"{role.value}-{uuid.uuid4().hex[:6]}",
+                role,
+                filer_id if role is Role.FILER else None,
+                "test",
             )
             key = create_key(session, user.name, "test")
         return {"Authorization": f"Bearer {key}"}

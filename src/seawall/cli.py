@@ -55,7 +55,9 @@ def serve(ctx: typer.Context) -> None:
     """Apply migrations and serve the API."""
     node = node_of(ctx)
     migrations.upgrade(node.settings.url)
-    typer.echo(f"Seawall node {node.settings.agency}: API docs at http://{node.settings.host}:{node.settings.port}/docs")
+    typer.echo(
+        f"Seawall node {node.settings.agency}: API docs at http://{node.settings.host}:{node.settings.port}/docs"
+    )
     uvicorn.run(
         create_app(node.settings, node.database),
         host=node.settings.host,

@@ -32,14 +32,14 @@ class UtcDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:  # noqa: ARG002
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:  # noqa: ARG002
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -95,9 +95,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._reader = sessionmaker(engine, expire_on_commit=False)
-        self._writer = sessionmaker(
-            engine.execution_options(writer=True), expire_on_commit=False
-        )
+        self._writer = sessionmaker(engine.execution_options(writer=True), expire_on_commit=False)
 
     @classmethod
     def from_url(cls, url: str) -> Database:

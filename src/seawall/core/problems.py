@@ -86,7 +86,7 @@ def install(app: FastAPI) -> None:
         return problem_response(Problem(exc.status_code, str(exc.detail), str(exc.detail)), request)
 
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s", request.url.path)
+        log.error("unhandled error on %s", request.url.path, exc_info=exc)
         problem = Problem(500, "Internal error", "the node could not complete the request")
         return problem_response(problem, request)
 

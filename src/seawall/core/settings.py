@@ -71,8 +71,8 @@ class Settings(BaseSettings):
         settings_cls: type[BaseSettings],
         init_settings: PydanticBaseSettingsSource,
         env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - no .env files
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - no secret dirs
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Explicit arguments win, then the environment, then ``seawall.toml``."""
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))

@@ -27,7 +27,9 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The request body, read in chunks and cut off as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise Problem(413, _TOO_LARGE, f"the body is {int(declared):,} bytes; the limit is {limit:,}")
+        raise Problem(
+            413, _TOO_LARGE, f"the body is {int(declared):,} bytes; the limit is {limit:,}"
+        )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():

@@ -34,7 +34,10 @@ def ingest_command(
         int, typer.Option(min=1, max=64, help="Processes that validate; default: the cores.")
     ] = os.cpu_count() or 1,
 ) -> None:
-    """Validate and store filings from files. Exit 0: all accepted; 1: some rejected; 2: unreadable."""
+    """Validate and store filings from files.
+
+    Exit 0: all accepted; 1: some rejected; 2: a file could not be read at all.
+    """
     if fmt is not None and fmt not in sources.FORMATS:
         _fail(f"--format must be one of {', '.join(sources.FORMATS)}, not {fmt!r}")
     node = node_of(ctx)
@@ -43,7 +46,9 @@ def ingest_command(
         sink: BinaryIO | None = stack.enter_context(rejects.open("wb")) if rejects else None
         for path in files:
             try:
-                records = sources.items(path, sources.format_of(path, fmt), node.settings.max_body_bytes)
+                records = sources.items(
+                    path, sources.format_of(path, fmt), node.settings.max_body_bytes
+                )
                 with progress(f"ingest {path.name}") as advance:
                     part = ingest(
                         node.database,

@@ -101,13 +101,18 @@ def ingest(
     return summary
 
 
-def _count(summary: Summary, answer: service.Answer, source: str, rejects: IO[bytes] | None) -> None:
+def _count(
+    summary: Summary, answer: service.Answer, source: str, rejects: IO[bytes] | None
+) -> None:
     ack = answer.acknowledgement
     if ack.status == "rejected":
         summary.rejected += 1
         if rejects is not None:
-            line = {"source": source, "submission_id": ack.submission_id}
-            line["errors"] = [error.model_dump() for error in ack.errors]
+            line = {
+                "source": source,
+                "submission_id": ack.submission_id,
+                "errors": [error.model_dump() for error in ack.errors],
+            }
             rejects.write(orjson.dumps(line) + b"\n")
     elif not answer.fresh:
         summary.duplicates += 1

@@ -25,7 +25,7 @@ class FilingStateError(ValueError):
     """A move the filing's life cycle does not allow."""
 
 
-def visible_filings(principal: Principal) -> Select[tuple[Filing]]:
+def visible_filings(principal: Principal) -> Select[Filing]:
     """Every filing the caller may see: a filer its own, agency staff all of them.
 
     Every read of filings starts here; it is the one place data isolation is decided.
@@ -107,7 +107,9 @@ def cancel(session: Session, principal: Principal, filing_id: int, reason: str) 
     """Cancel a filing in force; a cancelled filing cannot be cancelled again."""
     filing = get(session, principal, filing_id)
     if filing.status != FilingStatus.ACTIVE:
-        raise FilingStateError(f"filing {filing_id} is {filing.status}; only an active one can be cancelled")
+        raise FilingStateError(
+            f"filing {filing_id} is {filing.status}; only an active one can be cancelled"
+        )
     now = utcnow()
     filing.status = FilingStatus.CANCELLED
     filing.cancelled_at = now

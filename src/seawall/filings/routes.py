@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from seawall.core.accounts.service import Principal
@@ -50,7 +50,7 @@ _BATCH_BODY = {
         },
     }
 }
-_PROBLEM = {"content": {"application/problem+json": {}}}
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 def _decode(body: bytes) -> Any:
@@ -60,7 +60,9 @@ def _decode(body: bytes) -> Any:
         raise Problem(400, "Malformed JSON", f"the body is not JSON: {error}") from None
 
 
-def _store(request: Request, principal: Principal, outcomes: list[Checked | Acknowledgement]) -> list[Acknowledgement]:
+def _store(
+    request: Request, principal: Principal, outcomes: list[Checked | Acknowledgement]
+) -> list[Acknowledgement]:
     settings = node_settings(request)
     with node_database(request).transaction() as session:
         answers = service.submit(session, outcomes, settings.lead_times, principal.actor)
@@ -85,7 +87,7 @@ def filing_schema() -> dict[str, Any]:
     responses={422: _PROBLEM, 400: _PROBLEM, 413: _PROBLEM},
 )
 async def submit_filing(request: Request, principal: Submitter) -> Acknowledgement:
-    """Validate and store one filing; a retry with the same submission id returns the same answer."""
+    """Validate and store one filing; a retry with the same submission id gets the same answer."""
     data = _decode(await read_body(request, node_settings(request).max_body_bytes))
     outcome = check(data, filer_id=_filer_scope(principal))
     (ack,) = await run_in_threadpool(_store, request, principal, [outcome])
@@ -112,7 +114,9 @@ async def submit_batch(request: Request, principal: Submitter) -> BatchAcknowled
     outcomes = [check(item, filer_id=scope) for item in data]
     acks = await run_in_threadpool(_store, request, principal, outcomes)
     accepted = sum(ack.status == "accepted" for ack in acks)
-    return BatchAcknowledgement(accepted=accepted, rejected=len(acks) - accepted, acknowledgements=acks)
+    return BatchAcknowledgement(
+        accepted=accepted, rejected=len(acks) - accepted, acknowledgements=acks
+    )
 
 
 def _summary(filing: Filing) -> FilingSummary:
@@ -131,7 +135,9 @@ def _version(row: FilingVersion, latest: int) -> VersionView:
     )
 
 
-@router.get("/filings/{filing_id}", summary="A filing with all its versions", responses={404: _PROBLEM})
+@router.get(
+    "/filings/{filing_id}", summary="A filing with all its versions", responses={404: _PROBLEM}
+)
 def read_filing(filing_id: int, request: Request, principal: Reader) -> FilingView:
     """One filing and every version of it; the read is recorded in the audit log."""
     with node_database(request).transaction() as session:
@@ -167,7 +173,6 @@ def cancel_filing(
 @router.get("/filings", summary="List filings, newest changes filterable, cursor-paged")
 def list_filings(
     request: Request,
-    response: Response,
     principal: Reader,
     port_of_discharge: Annotated[str | None, Query(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")] = None,
     destination_country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,

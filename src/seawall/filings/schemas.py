@@ -22,11 +22,40 @@ from seawall.filings import codes
 # Descriptions the real regimes (US 24-hour rule, EU ICS2, Canada ACI) refuse because they do
 # not say what the goods are. A description made only of these words is rejected.
 GENERIC_DESCRIPTION_WORDS = frozenset(
-    """
-    cargo consolidated consolidation general fak freight all kinds said to contain stc various
-    misc miscellaneous goods merchandise items products stuff parts gifts samples sundries
-    assorted mixed other others n/a na of and
-    """.split()
+    [
+        "cargo",
+        "consolidated",
+        "consolidation",
+        "general",
+        "fak",
+        "freight",
+        "all",
+        "kinds",
+        "said",
+        "to",
+        "contain",
+        "stc",
+        "various",
+        "misc",
+        "miscellaneous",
+        "goods",
+        "merchandise",
+        "items",
+        "products",
+        "stuff",
+        "parts",
+        "gifts",
+        "samples",
+        "sundries",
+        "assorted",
+        "mixed",
+        "other",
+        "others",
+        "n/a",
+        "na",
+        "of",
+        "and",
+    ]
 )
 _WORD = re.compile(r"[a-z/]+")
 
@@ -44,7 +73,9 @@ def _specific_description(value: str) -> str:
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(min_length=1, max_length=512)]
-Reference = Annotated[str, Field(min_length=1, max_length=35, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-/.]*$")]
+Reference = Annotated[
+    str, Field(min_length=1, max_length=35, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-/.]*$")
+]
 CountryCode = Annotated[str, Field(examples=["CA"]), AfterValidator(codes.country_code)]
 LoCode = Annotated[str, Field(examples=["CAPRR"]), AfterValidator(codes.locode)]
 CurrencyCode = Annotated[str, Field(examples=["USD"]), AfterValidator(codes.currency_code)]
@@ -52,10 +83,16 @@ HsCode = Annotated[str, Field(examples=["940360"]), AfterValidator(codes.hs_code
 ContainerNumber = Annotated[
     str, Field(max_length=20, examples=["CSQU3054383"]), AfterValidator(codes.container_number)
 ]
-SealNumber = Annotated[str, Field(max_length=20, examples=["HS1234567"]), AfterValidator(codes.seal_number)]
-ImoNumber = Annotated[str, Field(max_length=12, examples=["9321483"]), AfterValidator(codes.imo_number)]
+SealNumber = Annotated[
+    str, Field(max_length=20, examples=["HS1234567"]), AfterValidator(codes.seal_number)
+]
+ImoNumber = Annotated[
+    str, Field(max_length=12, examples=["9321483"]), AfterValidator(codes.imo_number)
+]
 SizeType = Annotated[str, Field(examples=["45G1"]), AfterValidator(codes.size_type)]
-Description = Annotated[str, Field(min_length=3, max_length=512), AfterValidator(_specific_description)]
+Description = Annotated[
+    str, Field(min_length=3, max_length=512), AfterValidator(_specific_description)
+]
 Weight = Annotated[float, Field(gt=0, le=1_000_000, description="kilograms")]
 
 

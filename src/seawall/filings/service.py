@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from seawall.core.audit.service import Event, record
 from seawall.core.database import utcnow
 from seawall.filings import timeliness
+from seawall.filings.intake import Checked, rejected
 from seawall.filings.models import Filing as FilingRow
 from seawall.filings.models import FilingStatus, FilingVersion
-from seawall.filings.intake import Checked, rejected
 from seawall.filings.schemas import Acknowledgement, FieldError
 
 
@@ -123,8 +123,9 @@ def _stored_acknowledgements(
 ) -> dict[tuple[str, str], Acknowledgement]:
     keys = {(sub.filer_id, sub.submission_id) for sub in submissions}
     rows = session.execute(
-        select(FilingVersion.filer_id, FilingVersion.submission_id, FilingVersion.acknowledgement)
-        .where(tuple_(FilingVersion.filer_id, FilingVersion.submission_id).in_(keys))
+        select(
+            FilingVersion.filer_id, FilingVersion.submission_id, FilingVersion.acknowledgement
+        ).where(tuple_(FilingVersion.filer_id, FilingVersion.submission_id).in_(keys))
     )
     return {(f, s): Acknowledgement.model_validate(ack) for f, s, ack in rows}
 

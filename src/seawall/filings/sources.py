@@ -21,7 +21,13 @@ import pyarrow.parquet as pq
 from seawall.filings.flattening import FlatteningError, header_errors, unflatten
 
 FORMATS = ("jsonl", "csv", "parquet")
-_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+}
 _SNIFF = 8192
 
 
@@ -104,8 +110,8 @@ def _csv(path: Path) -> Iterator[Item]:
             if problems:
                 raise UnreadableFileError(f"{path}: header: {'; '.join(problems)}")
             numbered = ((reader.line_num, row) for row in reader)
-            for submission, group in groupby(numbered, key=lambda pair: pair[1].get("submission_id")):
-                yield _csv_filing(list(group), str(submission))
+            for _, group in groupby(numbered, key=lambda pair: pair[1].get("submission_id")):
+                yield _csv_filing(list(group))
         except UnicodeDecodeError as error:
             raise UnreadableFileError(
                 f"{path}: not UTF-8 after line {reader.line_num}: {error.reason}"
@@ -114,7 +120,7 @@ def _csv(path: Path) -> Iterator[Item]:
             raise UnreadableFileError(f"{path}: line {reader.line_num}: {error}") from None
 
 
-def _csv_filing(group: list[tuple[int, dict[str, Any]]], submission: str) -> Item:
+def _csv_filing(group: list[tuple[int, dict[str, Any]]]) -> Item:
     first, last = group[0][0], group[-1][0]
     source = f"line {first}" if first == last else f"lines {first}-{last}"
     for number, row in group:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from alembic import context
-from sqlalchemy import Connection
+from typing import Any, Literal
 
-from typing import Any
+from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import Connection
 
 from seawall import tables
 from seawall.core.database import UtcDateTime, make_engine
@@ -13,7 +14,7 @@ from seawall.core.database import UtcDateTime, make_engine
 target_metadata = tables.metadata
 
 
-def _render_item(kind: str, item: Any, _autogen_context: Any) -> str | bool:
+def _render_item(kind: str, item: Any, _autogen_context: AutogenContext) -> str | Literal[False]:
     # Migrations name plain SQL types, so they stay valid when the Python types move.
     if kind == "type" and isinstance(item, UtcDateTime):
         return "sa.DateTime(timezone=True)"

@@ -19,7 +19,9 @@ def users_create(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Login name, lower case.")],
     role: Annotated[Role, typer.Option(help="What the user does.")],
-    filer_id: Annotated[str | None, typer.Option(help="For a filer: the filer code it files as.")] = None,
+    filer_id: Annotated[
+        str | None, typer.Option(help="For a filer: the filer code it files as.")
+    ] = None,
 ) -> None:
     """Add a user with a role."""
     with node_of(ctx).database.transaction() as session:

@@ -46,7 +46,9 @@ class ApiKey(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    prefix: Mapped[str] = mapped_column(String(16), doc="The key's first characters, to tell keys apart.")
+    prefix: Mapped[str] = mapped_column(
+        String(16), doc="The key's first characters, to tell keys apart."
+    )
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]

@@ -42,14 +42,10 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_user(
-    session: Session, name: str, role: Role, filer_id: str | None, actor: str
-) -> User:
+def create_user(session: Session, name: str, role: Role, filer_id: str | None, actor: str) -> User:
     """Add a user; a filer must say which filer code it files for."""
     if not _NAME.fullmatch(name):
-        raise AccountError(
-            f"user name {name!r}: use 2-80 lower-case letters, digits and . _ @ -"
-        )
+        raise AccountError(f"user name {name!r}: use 2-80 lower-case letters, digits and . _ @ -")
     if role is Role.FILER and not filer_id:
         raise AccountError("a filer user needs --filer-id, the filer code its filings carry")
     if session.scalar(select(User.id).where(User.name == name)) is not None:

@@ -16,6 +16,10 @@ def audit_verify(ctx: typer.Context) -> None:
     with node_of(ctx).database.transaction(write=False) as session:
         checked, broken = verify(session)
     if broken is not None:
-        typer.echo(f"audit log broken at row {broken.seq}: {broken.reason} ({checked} rows before it hold)", err=True)
+        typer.echo(
+            f"audit log broken at row {broken.seq}: {broken.reason} "
+            f"({checked} rows before it hold)",
+            err=True,
+        )
         raise typer.Exit(1)
     typer.echo(f"audit log intact: {checked} rows")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from conftest import KeyFactory
 from fastapi.testclient import TestClient
 
 from seawall.core.accounts.models import Role
 from seawall.filings.tests.factories import filing_document
-from conftest import KeyFactory
 
 URL = "/api/v1/filings"
 
@@ -36,7 +36,9 @@ def test_a_late_filing_is_kept_and_says_how_late(client: TestClient, auth: KeyFa
     assert timeliness["late_by"].startswith("3 h")
 
 
-def test_resubmitting_makes_a_new_version_and_keeps_the_old(client: TestClient, auth: KeyFactory) -> None:
+def test_resubmitting_makes_a_new_version_and_keeps_the_old(
+    client: TestClient, auth: KeyFactory
+) -> None:
     filer = auth()
     first = filing_document()
     second = first | {"submission_id": first["submission_id"] + "-A", "voyage": "052E"}
@@ -65,7 +67,9 @@ def test_a_cancelled_filing_takes_no_new_version(client: TestClient, auth: KeyFa
     filer = auth()
     document = filing_document()
     filing_id = client.post(URL, json=document, headers=filer).json()["filing_id"]
-    cancelled = client.post(f"{URL}/{filing_id}/cancel", json={"reason": "shipment withdrawn"}, headers=filer)
+    cancelled = client.post(
+        f"{URL}/{filing_id}/cancel", json={"reason": "shipment withdrawn"}, headers=filer
+    )
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled"
     again = client.post(f"{URL}/{filing_id}/cancel", json={"reason": "twice"}, headers=filer)
@@ -88,7 +92,9 @@ def test_a_filer_sees_only_its_own_filings(client: TestClient, auth: KeyFactory)
 def test_a_filer_cannot_file_for_another_filer(client: TestClient, auth: KeyFactory) -> None:
     response = client.post(URL, json=filing_document(), headers=auth(filer_id="FWD999"))
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"path": "filer.id", "message": "you file as 'FWD999', not 'FWD001'"}]
+    assert response.json()["errors"] == [
+        {"path": "filer.id", "message": "you file as 'FWD999', not 'FWD001'"}
+    ]
 
 
 def test_roles_are_enforced(client: TestClient, auth: KeyFactory) -> None:
@@ -108,7 +114,9 @@ def test_the_list_filters_and_pages(client: TestClient, auth: KeyFactory) -> Non
         assert client.post(URL, json=document, headers=filer).status_code == 201
     page = client.get(URL, params={"port_of_discharge": "CAPRR", "limit": 2}, headers=filer).json()
     assert len(page["items"]) == 2
-    rest = client.get(URL, params={"port_of_discharge": "CAPRR", "cursor": page["next_cursor"]}, headers=filer).json()
+    rest = client.get(
+        URL, params={"port_of_discharge": "CAPRR", "cursor": page["next_cursor"]}, headers=filer
+    ).json()
     assert len(rest["items"]) == 1
     assert rest["next_cursor"] is None
     assert client.get(URL, params={"in_transit": "false"}, headers=filer).json()["items"] == []
