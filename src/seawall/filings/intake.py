@@ -44,7 +44,7 @@ def _submission_id(data: Any) -> str | None:
 def check(
     data: Any, *, bulk: bool = False, filer_id: str | None = None
 ) -> Checked | Acknowledgement:
-    """Validate one submission (decoded JSON, or JSON text).
+    """Validate one submission (decoded JSON).
 
     ``bulk`` accepts the gateway's ``received_at`` stamp; ``filer_id`` is set when the caller
     may file only for that filer.

@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from seawall.filings import codes
 
@@ -71,7 +71,15 @@ def _specific_description(value: str) -> str:
     return value
 
 
+def _timestamp_text(value: object) -> object:
+    # Lax pydantic reads a number as seconds since 1970; in a filing that is a mistake.
+    if isinstance(value, int | float):
+        raise ValueError("give a date and time as ISO 8601 text with a zone, not a number")
+    return value
+
+
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_timestamp_text)]
 LongText = Annotated[str, Field(min_length=1, max_length=512)]
 Reference = Annotated[
     str, Field(min_length=1, max_length=35, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-/.]*$")
@@ -146,10 +154,10 @@ class Vessel(Record):
 class Route(Record):
     place_of_receipt: LoCode
     port_of_loading: LoCode
-    loading_time: AwareDatetime = Field(description="When loading at the foreign port begins.")
+    loading_time: Timestamp = Field(description="When loading at the foreign port begins.")
     transshipment_ports: list[LoCode] = Field(default_factory=list, max_length=10)
     port_of_discharge: LoCode
-    discharge_eta: AwareDatetime
+    discharge_eta: Timestamp
     final_destination: LoCode
     destination_country: CountryCode
     in_transit: bool = Field(
@@ -241,7 +249,7 @@ class IngestRecord(Filing):
     Only ``seawall ingest`` reads this: over the API the node's own clock is the receipt time.
     """
 
-    received_at: AwareDatetime | None = None
+    received_at: Timestamp | None = None
 
 
 class FieldError(BaseModel):

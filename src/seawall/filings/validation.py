@@ -33,15 +33,12 @@ def field_errors(error: ValidationError) -> list[FieldError]:
 
 
 def parse(model: type[F], data: Any) -> tuple[F | None, list[FieldError]]:
-    """Parse a decoded JSON object (or JSON text) into a filing and check it all.
+    """Parse decoded JSON into a filing and check it all.
 
     Returns the filing and no errors, or no filing and every error found.
     """
     try:
-        if isinstance(data, str | bytes):
-            filing = model.model_validate_json(data)
-        else:
-            filing = model.model_validate(data)
+        filing = model.model_validate(data)
     except ValidationError as error:
         return None, field_errors(error)
     errors = list(cross_field_errors(filing))
