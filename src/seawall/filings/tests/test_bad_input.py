@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
+from conftest import KeyFactory
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from conftest import KeyFactory
 from seawall.app import create_app
 from seawall.core.database import Database
 from seawall.core.settings import Settings
@@ -48,9 +48,7 @@ def problem(response_json: dict[str, object]) -> str:
 def test_malformed_bodies_get_a_precise_problem(
     client: TestClient, auth: KeyFactory, database: Database, body: bytes, status: int, says: str
 ) -> None:
-    response = client.post(
-        URL, content=body, headers=auth() | {"Content-Type": "application/json"}
-    )
+    response = client.post(URL, content=body, headers=auth() | {"Content-Type": "application/json"})
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert says in problem(response.json())
@@ -116,7 +114,9 @@ def live_node(settings: Settings, database: Database) -> Iterator[tuple[str, int
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, database), host="127.0.0.1", port=port, log_level="error")
+        uvicorn.Config(
+            create_app(settings, database), host="127.0.0.1", port=port, log_level="error"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
