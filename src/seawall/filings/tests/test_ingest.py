@@ -82,7 +82,7 @@ def test_late_filings_are_counted_and_kept(
 
 
 def write_csv(
-    path: Path, documents: list[dict[str, Any]], columns: list[str] = list(COLUMNS)
+    path: Path, documents: list[dict[str, Any]], columns: tuple[str, ...] | list[str] = COLUMNS
 ) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
