@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from seawall.core.database import Base
+from seawall.core.database import Base, BigId
 
 
 class FilingStatus(StrEnum):
@@ -29,7 +29,7 @@ class Filing(Base):
         Index("ix_filings_discharge_latest", "port_of_discharge", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     filer_id: Mapped[str] = mapped_column(String(35))
     document_number: Mapped[str] = mapped_column(String(35))
     status: Mapped[FilingStatus] = mapped_column(String(12), default=FilingStatus.ACTIVE)
@@ -52,8 +52,8 @@ class FilingVersion(Base):
         UniqueConstraint("filer_id", "submission_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filings.id"))
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    filing_id: Mapped[int] = mapped_column(BigId, ForeignKey("filings.id"))
     version: Mapped[int]
     filer_id: Mapped[str] = mapped_column(String(35))
     submission_id: Mapped[str] = mapped_column(String(35))

@@ -58,7 +58,7 @@ def decode_cursor(cursor: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise ValueError("not a cursor this node issued") from None
     prefix, _, number = text.partition(":")
-    if prefix != "f" or not number.isdigit():
+    if prefix != "f" or not number.isdigit() or len(number) > 18:
         raise ValueError("not a cursor this node issued")
     return int(number)
 

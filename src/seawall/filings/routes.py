@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from seawall.core.accounts.service import Principal
@@ -28,6 +28,8 @@ from seawall.filings.schemas import (
 from seawall.filings.schemas import Filing as FilingSchema
 
 MAX_BATCH = 1000
+# Ids are 64-bit in the database; a larger number names no filing, and says so.
+FilingId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 router = APIRouter(prefix="/api/v1", tags=["filings"])
 
 _FILING_BODY = {
@@ -138,7 +140,7 @@ def _version(row: FilingVersion, latest: int) -> VersionView:
 @router.get(
     "/filings/{filing_id}", summary="A filing with all its versions", responses={404: _PROBLEM}
 )
-def read_filing(filing_id: int, request: Request, principal: Reader) -> FilingView:
+def read_filing(filing_id: FilingId, request: Request, principal: Reader) -> FilingView:
     """One filing and every version of it; the read is recorded in the audit log."""
     with node_database(request).transaction() as session:
         try:
@@ -157,7 +159,7 @@ def read_filing(filing_id: int, request: Request, principal: Reader) -> FilingVi
     responses={404: _PROBLEM, 409: _PROBLEM},
 )
 def cancel_filing(
-    filing_id: int, cancellation: Cancellation, request: Request, principal: Submitter
+    filing_id: FilingId, cancellation: Cancellation, request: Request, principal: Submitter
 ) -> FilingSummary:
     """Cancel a filing in force; it keeps its versions and takes no new ones."""
     with node_database(request).transaction() as session:

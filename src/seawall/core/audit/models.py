@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from seawall.core.database import Base
+from seawall.core.database import Base, BigId
 
 
 class AuditEntry(Base):
@@ -17,7 +17,7 @@ class AuditEntry(Base):
 
     # The position in the chain, given by the writer under the chain lock, never by the
     # database: a gap or a swap in it is itself evidence of tampering.
-    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60), index=True)
