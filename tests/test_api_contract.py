@@ -7,12 +7,12 @@ run on this pytest), each on the real app and database of the test.
 from __future__ import annotations
 
 import schemathesis
+from conftest import KeyFactory
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from conftest import KeyFactory
 from seawall.app import create_app
 from seawall.core.accounts.models import Role
 from seawall.core.database import Database
