@@ -7,12 +7,12 @@ same way whichever door it comes in by.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from seawall.filings.schemas import Acknowledgement, FieldError, Filing, IngestRecord
-from seawall.filings.validation import parse, to_document
+from seawall.filings.validation import parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ class Checked:
     destination_country: str
     in_transit: bool
     received_at: datetime | None
-    document: dict[str, Any]
+    document: str = field(repr=False)  # the filing as validated, JSON text
 
 
 def rejected(submission_id: str | None, errors: Sequence[FieldError]) -> Acknowledgement:
@@ -57,9 +57,8 @@ def check(
             path="filer.id", message=f"you file as {filer_id!r}, not {filing.filer.id!r}"
         )
         return rejected(filing.submission_id, [error])
-    document = to_document(filing)
     # The gateway's receipt stamp is metadata about the filing, not part of what was filed.
-    document.pop("received_at", None)
+    document = filing.model_dump_json(exclude_none=True, exclude={"received_at"})
     received_at = filing.received_at if isinstance(filing, IngestRecord) else None
     return Checked(
         submission_id=filing.submission_id,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seawall.core.database import Base, BigId
@@ -60,5 +59,7 @@ class FilingVersion(Base):
     received_at: Mapped[datetime]
     loading_time: Mapped[datetime]
     late_seconds: Mapped[int] = mapped_column(doc="0 when filed within the lead time.")
-    document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    acknowledgement: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # JSON text exactly as validated and acknowledged: written once, never queried inside (the
+    # columns above serve search), so it is kept as text and not re-encoded on the way in.
+    document: Mapped[str] = mapped_column(Text)
+    acknowledgement: Mapped[str] = mapped_column(Text)

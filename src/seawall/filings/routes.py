@@ -132,8 +132,8 @@ def _version(row: FilingVersion, latest: int) -> VersionView:
         received_at=row.received_at,
         late_seconds=row.late_seconds,
         superseded=row.version < latest,
-        document=row.document,
-        acknowledgement=Acknowledgement.model_validate(row.acknowledgement),
+        document=orjson.loads(row.document),
+        acknowledgement=Acknowledgement.model_validate_json(row.acknowledgement),
     )
 
 
