@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import Table, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from seawall.core.audit.service import Event, record
@@ -23,8 +23,8 @@ from seawall.filings.intake import Checked, rejected
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
 from seawall.filings.schemas import Acknowledgement, FieldError
 
-_FILINGS = Filing.__table__
-_VERSIONS = FilingVersion.__table__
+_FILINGS = cast(Table, Filing.__table__)
+_VERSIONS = cast(Table, FilingVersion.__table__)
 
 
 class Answer(NamedTuple):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pytest
 
 from seawall.filings.intake import Checked, check
@@ -21,7 +22,7 @@ def test_a_valid_filing_passes() -> None:
     outcome = check(filing_document())
     assert isinstance(outcome, Checked)
     assert outcome.filer_id == "FWD001"
-    assert len(outcome.document["containers"]) == 3
+    assert len(orjson.loads(outcome.document)["containers"]) == 3
 
 
 @pytest.mark.parametrize(

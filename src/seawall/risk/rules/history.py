@@ -1,0 +1,149 @@
+"""History features: what the node's past filings say about this filing's parties and seals.
+
+The node may fill the history fields of the feature record from its own database queries; this
+module computes them with Polars from a history frame, for bulk scoring, backtests and tests,
+so both have one written definition. Only history received strictly before the filing counts.
+
+History frame, one row per earlier filing (not per version: pass the latest version of each):
+``received_at`` (UTC datetime), ``document_number``, ``shipper_key``, ``consignee_key``,
+``seals`` (list of seal numbers) and ``finding`` (true when an exam of it found something;
+null when it was not examined). A backtest over old data should only count findings known at
+the filing's time; passing today's outcomes for old filings flatters the party rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+HISTORY_SCHEMA: dict[str, Any] = {
+    "received_at": pl.Datetime("us", "UTC"),
+    "document_number": pl.String,
+    "shipper_key": pl.String,
+    "consignee_key": pl.String,
+    "seals": pl.List(pl.String),
+    "finding": pl.Boolean,
+}
+FILINGS_SCHEMA: dict[str, Any] = {
+    "key": pl.String,
+    **{name: kind for name, kind in HISTORY_SCHEMA.items() if name != "finding"},
+}
+
+
+def party_key(party: Mapping[str, Any]) -> str:
+    """How parties are matched across filings: the country and the name, case and punctuation
+    folded. Deliberately simple; fuzzy and transliterated matching is the watchlists' job."""
+    name = _NOT_ALNUM.sub(" ", str(party["name"]).casefold()).strip()
+    return f"{party['address']['country']}|{name}"
+
+
+def history_row(document: Mapping[str, Any], received_at: datetime, key: str = "",
+                finding: bool | None = None) -> dict[str, Any]:  # fmt: skip
+    """The history (or filings) frame row of one filing document."""
+    return {
+        "key": key,
+        "received_at": received_at,
+        "document_number": document["transport_document"]["number"],
+        "shipper_key": party_key(document["parties"]["shipper"]),
+        "consignee_key": party_key(document["parties"]["consignee"]),
+        "seals": [seal for box in document["containers"] for seal in box.get("seals", [])],
+        "finding": finding,
+    }
+
+
+def history_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
+    """A history frame from rows made by :func:`history_row`."""
+    return pl.DataFrame([{n: row[n] for n in HISTORY_SCHEMA} for row in rows], HISTORY_SCHEMA)
+
+
+def filings_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
+    """The frame of filings to compute history features for (rows from :func:`history_row`)."""
+    return pl.DataFrame([{n: row[n] for n in FILINGS_SCHEMA} for row in rows], FILINGS_SCHEMA)
+
+
+def _prior(history: pl.LazyFrame, filings: pl.LazyFrame, role: str) -> pl.LazyFrame:
+    # Running counts per party in time order, then for each filing the last running count
+    # strictly before it (as-of join): earlier filings and earlier findings of that party.
+    key = f"{role}_key"
+    running = (
+        history.select(key, "received_at", pl.col("finding").fill_null(value=False))
+        .sort("received_at")
+        .with_columns(
+            pl.int_range(1, pl.len() + 1).over(key).alias(f"{role}_prior_filings"),
+            pl.col("finding").cast(pl.Int64).cum_sum().over(key).alias(f"{role}_prior_findings"),
+        )
+        .drop("finding")
+    )
+    return (
+        filings.select("key", key, "received_at")
+        .sort("received_at")
+        .join_asof(
+            running, on="received_at", by=key, allow_exact_matches=False, check_sortedness=False
+        )
+        .select(
+            "key",
+            pl.col(f"{role}_prior_filings").fill_null(0).cast(pl.Float64),
+            pl.col(f"{role}_prior_findings").fill_null(0).cast(pl.Float64),
+        )
+    )
+
+
+def _seal_reused(history: pl.LazyFrame, filings: pl.LazyFrame) -> pl.LazyFrame:
+    seen = history.select(
+        pl.col("seals").alias("seal"), pl.col("document_number").alias("seen_on"),
+        pl.col("received_at").alias("seen_at"),
+    ).explode("seal")  # fmt: skip
+    reused = (
+        filings.select("key", "document_number", "received_at", pl.col("seals").alias("seal"))
+        .explode("seal")
+        .join(seen, on="seal", how="inner")
+        .filter(
+            (pl.col("seen_on") != pl.col("document_number"))
+            & (pl.col("seen_at") < pl.col("received_at"))
+        )
+        .select("key")
+        .unique()
+        .with_columns(pl.lit(value=True).alias("seal_reused"))
+    )
+    return (
+        filings.select("key")
+        .join(reused, on="key", how="left")
+        .with_columns(pl.col("seal_reused").fill_null(value=False))
+    )
+
+
+def history_features(history: pl.DataFrame | pl.LazyFrame,
+                     filings: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:  # fmt: skip
+    """The history fields of the feature record for each filing, by its ``key``.
+
+    ``filings`` has the history columns but ``finding``, plus a ``key`` naming each row.
+    Returns ``key`` and the catalogue's history features (see ``catalogue.HISTORY_FEATURES``).
+    """
+    past, now = history.lazy(), filings.lazy()
+    shipper, consignee = _prior(past, now, "shipper"), _prior(past, now, "consignee")
+    return (
+        now.select("key")
+        .join(shipper, on="key", how="left")
+        .join(consignee, on="key", how="left")
+        .join(_seal_reused(past, now), on="key", how="left")
+        .select(
+            "key",
+            (pl.col("shipper_prior_filings") == 0).alias("shipper_first_seen"),
+            (pl.col("consignee_prior_filings") == 0).alias("consignee_first_seen"),
+            (
+                (pl.col("shipper_prior_filings") == 0) | (pl.col("consignee_prior_filings") == 0)
+            ).alias("party_first_seen"),
+            "shipper_prior_filings",
+            "consignee_prior_filings",
+            (pl.col("shipper_prior_findings") + pl.col("consignee_prior_findings")).alias(
+                "party_prior_findings"
+            ),
+            "seal_reused",
+        )
+        .collect()
+    )
