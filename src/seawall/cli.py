@@ -12,7 +12,9 @@ from seawall.app import create_app
 from seawall.core.accounts.cli import keys, users
 from seawall.core.audit.cli import audit
 from seawall.core.node import Node, node_of
+from seawall.demo import demo
 from seawall.filings.cli import app as filings_cli
+from seawall.simulator.cli import app as simulator_cli
 
 app = typer.Typer(
     help="Seawall: joint container-cargo targeting.",
@@ -71,6 +73,8 @@ app.add_typer(users, name="users")
 app.add_typer(keys, name="keys")
 app.add_typer(audit, name="audit")
 app.add_typer(filings_cli)
+app.add_typer(simulator_cli)
+app.command("demo")(demo)
 
 
 def main() -> None:
