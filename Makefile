@@ -25,6 +25,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	SEAWALL_DATA_DIR=$$(mktemp -d) sh -c '$(BIN)/seawall db upgrade >/dev/null && $(BIN)/seawall db check'
 

@@ -20,8 +20,20 @@ import polars as pl
 from seawall.risk.watchlists import Screener, WatchlistEntry
 
 SYLLABLES = [c + v for c in "bdfghjklmnprstvyz" for v in "aeiou"] + ["shan", "tek", "ron", "vol"]
-TRADES = ("Trading", "Import Export", "Industrial", "Textile", "Electronics", "Logistics",
-          "Foods", "International", "Holdings", "Manufacturing", "Global", "Shipping")
+TRADES = (
+    "Trading",
+    "Import Export",
+    "Industrial",
+    "Textile",
+    "Electronics",
+    "Logistics",
+    "Foods",
+    "International",
+    "Holdings",
+    "Manufacturing",
+    "Global",
+    "Shipping",
+)
 FORMS = ("Co., Ltd.", "LLC", "GmbH", "OOO", "S.A.", "Inc.", "Ltd", "Pvt. Ltd.", "")
 
 
@@ -52,9 +64,13 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(7)
     entries = [
-        WatchlistEntry(id=f"E{n}", name=company(rng),
-                       aliases=(company(rng),) if rng.random() < 0.3 else (),
-                       source="bench", reason="bench")
+        WatchlistEntry(
+            id=f"E{n}",
+            name=company(rng),
+            aliases=(company(rng),) if rng.random() < 0.3 else (),
+            source="bench",
+            reason="bench",
+        )
         for n in range(args.entries)
     ]
     distinct = [
@@ -74,9 +90,11 @@ def main() -> None:
     unique = parties.n_unique()
     hits = sum(1 for r in results if r)
     print(f"entries {args.entries:,}, index built in {built:.2f} s")
-    print(f"parties {args.parties:,} ({unique:,} distinct): {elapsed:.2f} s, "
-          f"{args.parties / elapsed:,.0f} parties/s, {unique / elapsed:,.0f} distinct names/s "
-          f"(one core); {hits:,} parties with a name candidate")
+    print(
+        f"parties {args.parties:,} ({unique:,} distinct): {elapsed:.2f} s, "
+        f"{args.parties / elapsed:,.0f} parties/s, {unique / elapsed:,.0f} distinct names/s "
+        f"(one core); {hits:,} parties with a name candidate"
+    )
 
 
 if __name__ == "__main__":

@@ -55,9 +55,13 @@ class Calibration:
 def seed_entry(number: int, seed: Seed) -> WatchlistEntry:
     """The watchlist entry of a seed, as a list would carry it."""
     return WatchlistEntry(
-        id=f"SEED-{number:03d}", name=f"{seed.name} {seed.form}".strip(), aliases=seed.aliases,
+        id=f"SEED-{number:03d}",
+        name=f"{seed.name} {seed.form}".strip(),
+        aliases=seed.aliases,
         entity_type=EntityType.PERSON if seed.person else EntityType.ORGANIZATION,
-        country=seed.country, source="calibration seeds", reason="invented for calibration",
+        country=seed.country,
+        source="calibration seeds",
+        reason="invented for calibration",
     )
 
 
@@ -123,8 +127,11 @@ def pair_scores(pairs: Sequence[LabelledPair]) -> list[float]:
     screener = Screener(entries.values(), threshold=0.0)
     scores = []
     for pair in pairs:
-        found = [m.name_score for m in screener.match_name(pair.party_name)
-                 if m.entry_id == pair.entry.id]
+        found = [
+            m.name_score
+            for m in screener.match_name(pair.party_name)
+            if m.entry_id == pair.entry.id
+        ]
         scores.append(max(found, default=0.0))
     return scores
 
@@ -159,8 +166,9 @@ def main() -> None:
     for pair, score in zip(pairs, pair_scores(pairs), strict=True):
         if (score >= result.threshold) != pair.same:
             label = "missed" if pair.same else "false match"
-            print(f"  {label} ({pair.kind}, {score:.1f}): "  # noqa: T201
-                  f"{pair.party_name!r} vs {pair.entry.name!r}")
+            print(  # noqa: T201 - the calibration report is this command's output
+                f"  {label} ({pair.kind}, {score:.1f}): {pair.party_name!r} vs {pair.entry.name!r}"
+            )
 
 
 if __name__ == "__main__":

@@ -21,16 +21,30 @@ from seawall.risk.watchlists.schemas import WatchlistEntry
 
 Format = Literal["csv", "jsonl"]
 CSV_COLUMNS = (
-    "id", "name", "aliases", "entity_type", "street", "city", "postal_code", "country",
-    "identifiers", "source", "reason", "listed_on",
+    "id",
+    "name",
+    "aliases",
+    "entity_type",
+    "street",
+    "city",
+    "postal_code",
+    "country",
+    "identifiers",
+    "source",
+    "reason",
+    "listed_on",
 )
 REQUIRED_COLUMNS = ("id", "name", "source", "reason")
 LIST_SEPARATOR = "|"  # within a CSV cell: "alias one|alias two"
 _ADDRESS_PARTS = ("street", "city", "postal_code", "country")
 # Spellings of entity types other lists use, mapped to ours.
 _ENTITY_TYPES = {
-    "company": "organization", "org": "organization", "entity": "organization",
-    "organisation": "organization", "individual": "person", "ship": "vessel",
+    "company": "organization",
+    "org": "organization",
+    "entity": "organization",
+    "organisation": "organization",
+    "individual": "person",
+    "ship": "vessel",
 }
 
 

@@ -27,11 +27,29 @@ from rigour.names.org_types import remove_org_types
 NATIVE_FORMS: tuple[str, ...] = tuple(
     sorted(
         (
-            "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "公司",  # Chinese
-            "株式会社", "有限会社", "合同会社",  # Japanese
-            "주식회사", "유한회사", "(주)",  # Korean
-            "ООО", "ОАО", "ЗАО", "ПАО", "АО", "ТОО", "ИП", "ЧП",  # Russian, Kazakh, Ukrainian
-            "ذ.م.م", "ش.م.م", "ش.م.ع", "شركة",  # Arabic: LLC, joint-stock, "company"
+            "股份有限公司",
+            "有限责任公司",
+            "有限責任公司",
+            "有限公司",
+            "公司",  # Chinese
+            "株式会社",
+            "有限会社",
+            "合同会社",  # Japanese
+            "주식회사",
+            "유한회사",
+            "(주)",  # Korean
+            "ООО",
+            "ОАО",
+            "ЗАО",
+            "ПАО",
+            "АО",
+            "ТОО",
+            "ИП",
+            "ЧП",  # Russian, Kazakh, Ukrainian
+            "ذ.م.م",
+            "ش.م.م",
+            "ش.م.ع",
+            "شركة",  # Arabic: LLC, joint-stock, "company"
         ),
         key=len,
         reverse=True,

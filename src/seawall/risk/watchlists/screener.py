@@ -178,11 +178,20 @@ class Screener:
             # always worth the officer's look, whatever the name scores.
             score = max(score, self.threshold)
         return Match(
-            entry_id=entry.id, entry_name=entry.name, matched_name=name.matched_name,
-            matched_alias=name.matched_alias, role=role, party_name=party.name,
-            party_normalized=name.name_normalized, entry_normalized=name.entry_normalized,
-            name_score=name.name_score, identifier_match=identifier_match,
-            country_match=country_match, city_match=city_match,
-            score=round(max(0.0, min(100.0, score)), 1), source=entry.source,
-            reason=entry.reason, adjustments=tuple(adjustments),
+            entry_id=entry.id,
+            entry_name=entry.name,
+            matched_name=name.matched_name,
+            matched_alias=name.matched_alias,
+            role=role,
+            party_name=party.name,
+            party_normalized=name.name_normalized,
+            entry_normalized=name.entry_normalized,
+            name_score=name.name_score,
+            identifier_match=identifier_match,
+            country_match=country_match,
+            city_match=city_match,
+            score=round(max(0.0, min(100.0, score)), 1),
+            source=entry.source,
+            reason=entry.reason,
+            adjustments=tuple(adjustments),
         )

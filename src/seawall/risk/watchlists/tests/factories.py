@@ -11,9 +11,15 @@ from seawall.risk.watchlists.schemas import WatchlistEntry
 def entry(**fields: Any) -> WatchlistEntry:
     """A listed organization; fields override the defaults."""
     values: dict[str, Any] = {
-        "id": "WL-1", "name": "Volga Machinery Trading OOO", "aliases": ["Volgamash"],
-        "entity_type": "organization", "country": "RU", "identifiers": ["7701234567"],
-        "address": {"city": "Samara"}, "source": "unit list", "reason": "dual-use exports",
+        "id": "WL-1",
+        "name": "Volga Machinery Trading OOO",
+        "aliases": ["Volgamash"],
+        "entity_type": "organization",
+        "country": "RU",
+        "identifiers": ["7701234567"],
+        "address": {"city": "Samara"},
+        "source": "unit list",
+        "reason": "dual-use exports",
     }
     values.update(fields)
     return WatchlistEntry.model_validate(values)
@@ -28,5 +34,6 @@ def party(
 
 def parties(consignee: Party, shipper: Party | None = None) -> Parties:
     """A filing's parties with an unrelated shipper."""
-    return Parties(shipper=shipper or party("Maple Leaf Foods Inc.", "CA", "Toronto"),
-                   consignee=consignee)
+    return Parties(
+        shipper=shipper or party("Maple Leaf Foods Inc.", "CA", "Toronto"), consignee=consignee
+    )

@@ -27,14 +27,30 @@ def test_csv_loads_with_lists_and_address() -> None:
 
 def test_jsonl_in_the_simulators_shape_loads(tmp_path: Path) -> None:
     rows = [
-        {"id": "S-1", "name": "Mohammed Hussein", "aliases": ["Muhammad Husain"],
-         "entity_type": "person", "address": "12 Harbour Street", "country": "AE",
-         "identifiers": ["AE-77"], "source": "simulator", "reason": "smuggling",
-         "listed_on": "2023-01-02"},
-        {"id": "S-2", "name": "Gulf Star FZE", "aliases": [], "type": "organization",
-         "address": {"city": "Dubai", "country": "AE"}, "country": "AE",
-         "identifiers": [{"type": "trade licence", "value": "TL-9"}], "source": "simulator",
-         "reason": "front company", "listed_on": None},
+        {
+            "id": "S-1",
+            "name": "Mohammed Hussein",
+            "aliases": ["Muhammad Husain"],
+            "entity_type": "person",
+            "address": "12 Harbour Street",
+            "country": "AE",
+            "identifiers": ["AE-77"],
+            "source": "simulator",
+            "reason": "smuggling",
+            "listed_on": "2023-01-02",
+        },
+        {
+            "id": "S-2",
+            "name": "Gulf Star FZE",
+            "aliases": [],
+            "type": "organization",
+            "address": {"city": "Dubai", "country": "AE"},
+            "country": "AE",
+            "identifiers": [{"type": "trade licence", "value": "TL-9"}],
+            "source": "simulator",
+            "reason": "front company",
+            "listed_on": None,
+        },
     ]
     path = tmp_path / "list.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(r) for r in rows) + b"\n")
@@ -46,7 +62,8 @@ def test_jsonl_in_the_simulators_shape_loads(tmp_path: Path) -> None:
 
 def test_every_bad_csv_row_is_reported_and_nothing_loaded() -> None:
     text = (
-        HEADER + GOOD_ROW
+        HEADER
+        + GOOD_ROW
         + "WL-2,,,company,,,RU,,unit,exports,\n"  # line 3: no name
         + "WL-3,Ural Steel,,company,,,XX,,unit,exports,2024-13-01\n"  # line 4: country, date
         + GOOD_ROW  # line 5: duplicate id
@@ -64,7 +81,9 @@ def test_bad_jsonl_lines_are_reported() -> None:
     with pytest.raises(WatchlistRejected) as caught:
         parse_watchlist(text, "jsonl")
     assert [(p.row, p.field) for p in caught.value.problems] == [
-        (2, "row"), (3, "row"), (4, "reason"),
+        (2, "row"),
+        (3, "row"),
+        (4, "reason"),
     ]
     assert "not JSON" in caught.value.problems[0].reason
 

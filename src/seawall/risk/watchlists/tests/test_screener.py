@@ -38,8 +38,14 @@ def test_the_listed_party_is_found(screener: Screener, written: str, matched: st
 
 
 def test_transliterated_person_is_found() -> None:
-    listed = entry(id="P-1", name="Sergei Vladimirovich Kuznetsov", aliases=[], identifiers=[],
-                   address={}, entity_type="person")
+    listed = entry(
+        id="P-1",
+        name="Sergei Vladimirovich Kuznetsov",
+        aliases=[],
+        identifiers=[],
+        address={},
+        entity_type="person",
+    )
     found = Screener([listed]).screen_party("shipper", party("Сергей Владимирович Кузнецов"))
     assert [m.entry_id for m in found] == ["P-1"]
 
