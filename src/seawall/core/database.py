@@ -69,6 +69,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA wal_autocheckpoint=16384")
     cursor.close()
     # Let SQLAlchemy's "begin" event issue BEGIN, so writers can take the lock up front.
     dbapi_connection.isolation_level = None

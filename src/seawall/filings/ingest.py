@@ -104,19 +104,18 @@ def ingest(
 def _count(
     summary: Summary, answer: service.Answer, source: str, rejects: IO[bytes] | None
 ) -> None:
-    ack = answer.acknowledgement
-    if ack.status == "rejected":
+    ack = answer.ack
+    if ack["status"] == "rejected":
         summary.rejected += 1
         if rejects is not None:
             line = {
                 "source": source,
-                "submission_id": ack.submission_id,
-                "errors": [error.model_dump() for error in ack.errors],
+                "submission_id": ack["submission_id"],
+                "errors": ack["errors"],
             }
             rejects.write(orjson.dumps(line) + b"\n")
     elif not answer.fresh:
         summary.duplicates += 1
     else:
         summary.accepted += 1
-        if ack.timeliness is not None and not ack.timeliness.on_time:
-            summary.late += 1
+        summary.late += answer.late

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, insert, select, tuple_, update
+import orjson
+from sqlalchemy import ColumnElement, Table, and_, insert, select, update
 from sqlalchemy.orm import Session
 
 from seawall.core.audit.service import Event, record
@@ -28,10 +29,25 @@ _VERSIONS = cast(Table, FilingVersion.__table__)
 
 
 class Answer(NamedTuple):
-    """The acknowledgement of one submission, and whether this call stored a new version."""
+    """The acknowledgement of one submission, and whether this call stored a new version.
 
-    acknowledgement: Acknowledgement
+    The acknowledgement is kept as plain JSON-ready data: a bulk file makes a million of them,
+    and only an API caller needs the model (``acknowledgement``).
+    """
+
+    ack: dict[str, Any]
     fresh: bool
+
+    @property
+    def acknowledgement(self) -> Acknowledgement:
+        """The acknowledgement as the API returns it."""
+        return Acknowledgement.model_validate(self.ack)
+
+    @property
+    def late(self) -> bool:
+        """Accepted, but after the lead time."""
+        when = self.ack.get("timeliness")
+        return when is not None and not when["on_time"]
 
 
 @dataclass(slots=True)
@@ -69,7 +85,7 @@ def store(
             (sub.filer_id, sub.document_number), _FilingState(None, FilingStatus.ACTIVE, 0)
         )
         if state.status == FilingStatus.CANCELLED:
-            answers.append(Answer(_cancelled(sub, state), fresh=False))
+            answers.append(Answer(_cancelled(sub, state).model_dump(), fresh=False))
             continue
         ack = _add_version(state, sub, sub.received_at or now, lead_times[sub.mode])
         answered[key] = ack
@@ -80,7 +96,7 @@ def store(
 
 def _add_version(
     state: _FilingState, sub: Checked, received_at: Any, lead_time: timedelta
-) -> Acknowledgement:
+) -> dict[str, Any]:
     state.latest_version += 1
     if state.id is None and state.latest_version == 1:
         state.changes["created_at"] = received_at
@@ -95,14 +111,14 @@ def _add_version(
         "updated_at": received_at,
     }
     when = timeliness.assess(received_at, sub.loading_time, lead_time)
-    ack = Acknowledgement.model_construct(
-        submission_id=sub.submission_id,
-        status="accepted",
-        filing_id=None,
-        version=state.latest_version,
-        timeliness=when,
-        errors=[],
-    )
+    ack: dict[str, Any] = {
+        "submission_id": sub.submission_id,
+        "status": "accepted",
+        "filing_id": None,  # known once the filing row is written
+        "version": state.latest_version,
+        "timeliness": when,
+        "errors": [],
+    }
     state.versions.append(
         {
             "version": state.latest_version,
@@ -110,7 +126,7 @@ def _add_version(
             "submission_id": sub.submission_id,
             "received_at": received_at,
             "loading_time": sub.loading_time,
-            "late_seconds": when.late_by_seconds,
+            "late_seconds": when["late_by_seconds"],
             "document": sub.document,
             "acknowledgement": ack,
         }
@@ -129,14 +145,20 @@ def _cancelled(sub: Checked, state: _FilingState) -> Acknowledgement:
 
 def _stored_acknowledgements(
     session: Session, submissions: Sequence[Checked]
-) -> dict[tuple[str, str], Acknowledgement]:
+) -> dict[tuple[str, str], dict[str, Any]]:
     keys = {(sub.filer_id, sub.submission_id) for sub in submissions}
     rows = session.execute(
         select(
             FilingVersion.filer_id, FilingVersion.submission_id, FilingVersion.acknowledgement
-        ).where(tuple_(FilingVersion.filer_id, FilingVersion.submission_id).in_(keys))
+        ).where(_pair_in(FilingVersion.filer_id, FilingVersion.submission_id, keys))
     )
-    return {(f, s): Acknowledgement.model_validate_json(ack) for f, s, ack in rows}
+    return {(f, s): orjson.loads(ack) for f, s, ack in rows if (f, s) in keys}
+
+
+def _pair_in(first: Any, second: Any, keys: set[tuple[str, str]]) -> ColumnElement[bool]:
+    # Two plain IN lists, not a row-value IN: SQLite answers this from the two-column unique
+    # index, and the row-value form with a full scan. The caller drops the cross-pairs.
+    return and_(first.in_({a for a, _ in keys}), second.in_({b for _, b in keys}))
 
 
 def _filing_states(
@@ -146,11 +168,12 @@ def _filing_states(
     rows = session.execute(
         select(
             Filing.id, Filing.filer_id, Filing.document_number, Filing.status, Filing.latest_version
-        ).where(tuple_(Filing.filer_id, Filing.document_number).in_(keys))
+        ).where(_pair_in(Filing.filer_id, Filing.document_number, keys))
     )
     return {
         (filer, number): _FilingState(id_, status, latest)
         for id_, filer, number, status, latest in rows
+        if (filer, number) in keys
     }
 
 
@@ -161,26 +184,37 @@ def _write(session: Session, states: dict[tuple[str, str], _FilingState], actor:
     ]
     if changed:
         session.execute(update(Filing), changed)
-    new = [state for state in states.values() if state.id is None and state.versions]
+    new = {key: state for key, state in states.items() if state.id is None and state.versions}
     if new:
-        ids = connection.execute(
-            insert(_FILINGS).returning(_FILINGS.c.id, sort_by_parameter_order=True),
-            [state.changes for state in new],
-        ).scalars()
-        for state, id_ in zip(new, ids, strict=True):
+        # Insert, then look the ids up by their unique key: RETURNING in parameter order makes
+        # SQLite insert row by row, ten times slower for a bulk file.
+        connection.execute(insert(_FILINGS), [state.changes for state in new.values()])
+        for state, id_ in zip(new.values(), _ids(session, list(new)), strict=True):
             state.id = id_
     rows, events = [], []
     for state in states.values():
         for version in state.versions:
-            ack: Acknowledgement = version["acknowledgement"]
-            ack.filing_id = state.id
-            rows.append(version | {"filing_id": state.id, "acknowledgement": ack.model_dump_json()})
+            ack = version["acknowledgement"]
+            ack["filing_id"] = state.id
+            rows.append(
+                version | {"filing_id": state.id, "acknowledgement": orjson.dumps(ack).decode()}
+            )
             action = "filing:submitted" if version["version"] == 1 else "filing:amended"
             detail = {"version": version["version"], "submission_id": version["submission_id"]}
             events.append(Event(actor, action, "filing", str(state.id), detail))
     if rows:
         connection.execute(insert(_VERSIONS), rows)
         record(session, events)
+
+
+def _ids(session: Session, keys: list[tuple[str, str]]) -> list[int]:
+    rows = session.execute(
+        select(Filing.filer_id, Filing.document_number, Filing.id).where(
+            _pair_in(Filing.filer_id, Filing.document_number, set(keys))
+        )
+    )
+    found = {(filer, number): id_ for filer, number, id_ in rows}
+    return [found[key] for key in keys]
 
 
 def submit(
@@ -193,6 +227,6 @@ def submit(
     checked = [outcome for outcome in outcomes if isinstance(outcome, Checked)]
     stored = iter(store(session, checked, lead_times, actor))
     return [
-        next(stored) if isinstance(outcome, Checked) else Answer(outcome, fresh=False)
+        next(stored) if isinstance(outcome, Checked) else Answer(outcome.model_dump(), fresh=False)
         for outcome in outcomes
     ]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-
-from seawall.filings.schemas import Timeliness
+from typing import Any
 
 
 def in_words(seconds: int) -> str:
@@ -21,14 +20,18 @@ def in_words(seconds: int) -> str:
     return f"{secs} s" if secs else ""
 
 
-def assess(received_at: datetime, loading_time: datetime, lead_time: timedelta) -> Timeliness:
-    """On time, or late by how long, for a filing received at ``received_at``."""
+def assess(received_at: datetime, loading_time: datetime, lead_time: timedelta) -> dict[str, Any]:
+    """On time, or late by how long, for a filing received at ``received_at``.
+
+    Plain data with the fields of ``schemas.Timeliness``: a bulk file assesses a million
+    filings, and a model per filing would cost more than the rest of storing it.
+    """
     due_by = loading_time - lead_time
     late = max(0, int((received_at - due_by).total_seconds()))
-    return Timeliness(
-        received_at=received_at,
-        due_by=due_by,
-        on_time=late == 0,
-        late_by_seconds=late,
-        late_by=in_words(late),
-    )
+    return {
+        "received_at": received_at,
+        "due_by": due_by,
+        "on_time": late == 0,
+        "late_by_seconds": late,
+        "late_by": in_words(late),
+    }

@@ -25,4 +25,6 @@ class AuditEntry(Base):
     record_id: Mapped[str] = mapped_column(String(80))
     detail: Mapped[str] = mapped_column(Text, doc="Canonical JSON, hashed as stored.")
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Not indexed: the chain itself is the integrity check, and an index on random digests
+    # would cost every append a random B-tree insert.
+    hash: Mapped[str] = mapped_column(String(64))
