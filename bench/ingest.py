@@ -12,8 +12,10 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import orjson
 import psycopg
@@ -25,34 +27,40 @@ PORTS = ["CAPRR", "CAVAN", "CAMTR", "CAHAL"]
 OWNERS = ["MSCU", "MAEU", "CMAU", "HLXU", "OOLU", "TGHU"]
 
 
-def write_filings(path: Path, count: int) -> None:
-    """Write ``count`` valid filings as JSON Lines, 3 containers and 4 goods items each."""
+def filing_records(count: int) -> Iterator[dict[str, Any]]:
+    """``count`` distinct valid filings, 3 containers and 4 goods items each, as gateway records."""
     template = orjson.loads(EXAMPLE.read_bytes())
     goods = template["goods"][0]
     box = template["containers"][0]
     base = datetime(2026, 11, 1, tzinfo=UTC)
+    for n in range(count):
+        loading = base + timedelta(minutes=n % 50_000)
+        record = dict(template)
+        record["submission_id"] = f"B{n}"
+        record["transport_document"] = {"number": f"DOC{n:010d}", "kind": "master"}
+        record["route"] = template["route"] | {
+            "port_of_discharge": PORTS[n % 4],
+            "loading_time": loading.isoformat(),
+            "discharge_eta": (loading + timedelta(days=14)).isoformat(),
+        }
+        # One in ten filed late: received 20 h before loading, the lead time being 24 h.
+        record["received_at"] = (loading - timedelta(hours=30 if n % 10 else 20)).isoformat()
+        record["goods"] = [
+            goods | {"line": line, "gross_weight_kg": 1500.0 + n % 97} for line in (1, 2, 3, 4)
+        ]
+        containers = []
+        for i, lines in enumerate(([1, 2], [3], [4])):
+            body = f"{OWNERS[(n + i) % 6]}{(3 * n + i) % 1_000_000:06d}"
+            number = body + iso6346.calc_check_digit(body)
+            containers.append(box | {"number": number, "goods_lines": lines})
+        record["containers"] = containers
+        yield record
+
+
+def write_filings(path: Path, count: int) -> None:
+    """Write ``count`` filings as JSON Lines."""
     with path.open("wb") as handle:
-        for n in range(count):
-            loading = base + timedelta(minutes=n % 50_000)
-            record = dict(template)
-            record["submission_id"] = f"B{n}"
-            record["transport_document"] = {"number": f"DOC{n:010d}", "kind": "master"}
-            record["route"] = template["route"] | {
-                "port_of_discharge": PORTS[n % 4],
-                "loading_time": loading.isoformat(),
-                "discharge_eta": (loading + timedelta(days=14)).isoformat(),
-            }
-            record["received_at"] = (loading - timedelta(hours=30 if n % 10 else 20)).isoformat()
-            record["goods"] = [
-                goods | {"line": line, "gross_weight_kg": 1500.0 + n % 97} for line in (1, 2, 3, 4)
-            ]
-            containers = []
-            for i, lines in enumerate(([1, 2], [3], [4])):
-                body = f"{OWNERS[(n + i) % 6]}{(3 * n + i) % 1_000_000:06d}"
-                containers.append(
-                    box | {"number": body + iso6346.calc_check_digit(body), "goods_lines": lines}
-                )
-            record["containers"] = containers
+        for record in filing_records(count):
             handle.write(orjson.dumps(record) + b"\n")
 
 

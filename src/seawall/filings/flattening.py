@@ -8,7 +8,11 @@ ports, seals) are separated by ``;``. An empty cell is an absent value.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+from seawall.filings.schemas import Container, GoodsItem, IngestRecord
 
 LIST_SEPARATOR = ";"
 ROLES = ("shipper", "consignee", "notify_party", "importer", "manufacturer", "stuffing_location")
@@ -67,32 +71,35 @@ CONTAINER_COLUMNS = (
 )
 COLUMNS = FILING_COLUMNS + GOODS_COLUMNS + CONTAINER_COLUMNS
 _LIST_COLUMNS = frozenset({"route.transshipment_ports", "container.seals"})
-# Columns a CSV file must have: the schema's required fields. Any other column may be left out.
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _inner_model(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _required(model: type[BaseModel], path: str) -> bool:
+    """Whether the schema requires the field at ``path``: required at every step of it."""
+    for part in path.split("."):
+        field = model.model_fields[part]
+        if not field.is_required():
+            return False
+        inner = _inner_model(field.annotation)
+        if inner is not None:
+            model = inner
+    return True
+
+
+# Columns a CSV file must have: those of fields the schema requires. Any other may be left out.
 REQUIRED_COLUMNS = frozenset(
-    {
-        "submission_id",
-        "filer.id",
-        "filer.name",
-        "transport_document.number",
-        "carrier.code",
-        "carrier.name",
-        "vessel.name",
-        "vessel.imo",
-        "voyage",
-        "route.place_of_receipt",
-        "route.port_of_loading",
-        "route.loading_time",
-        "route.port_of_discharge",
-        "route.discharge_eta",
-        "route.final_destination",
-        "route.destination_country",
-        *(f"parties.{role}.{field}" for role in ROLES[:2] for field in ("name", "address.city")),
-        *(f"parties.{role}.address.country" for role in ROLES[:2]),
-        *(column for column in GOODS_COLUMNS if column != "goods.un_number"),
-        "container.number",
-        "container.size_type",
-        "container.gross_weight_kg",
-    }
+    [c for c in FILING_COLUMNS if _required(IngestRecord, c)]
+    + [c for c in GOODS_COLUMNS if _required(GoodsItem, c.removeprefix("goods."))]
+    + [c for c in CONTAINER_COLUMNS if _required(Container, c.removeprefix("container."))]
 )
 
 

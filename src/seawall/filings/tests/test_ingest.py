@@ -207,3 +207,30 @@ def test_received_at_is_not_stored_in_the_document(
     with database.transaction(write=False) as session:
         document = session.scalars(select(FilingVersion.document)).one()
     assert "received_at" not in orjson.loads(document)
+
+
+def test_hostile_lines_are_rejected_one_by_one(
+    tmp_path: Path, database: Database, database_url: str
+) -> None:
+    lines = [
+        b"[" * 10_000 + b"]" * 10_000,
+        b'{"submission_id": "\xff\xfe"}',
+        orjson.dumps(filing_document() | {"extra": 1}),
+        b'"just a string"',
+        orjson.dumps(filing_document()),
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
+    rejects = tmp_path / "rejects.jsonl"
+    code, out, err = run(
+        database_url, "ingest", str(source), "--json", "--rejects", str(rejects), "--workers", "1"
+    )
+    assert code == 1
+    assert "Traceback" not in err
+    assert summary_of(out) == {"accepted": 1, "rejected": 4, "late": 0, "duplicates": 0}
+    found = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [r["source"] for r in found] == ["line 1", "line 2", "line 3", "line 4"]
+    assert "not JSON" in found[0]["errors"][0]["message"]
+    assert "not JSON" in found[1]["errors"][0]["message"]
+    assert found[2]["errors"] == [{"path": "extra", "message": "unknown field"}]
+    assert "valid dictionary" in found[3]["errors"][0]["message"]
+    assert versions(database) == 1

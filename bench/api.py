@@ -1,0 +1,91 @@
+"""Benchmark: single-filing POSTs to a running node at a fixed rate.
+
+    python bench/api.py [--rate 100] [--seconds 60]
+
+Starts ``seawall serve`` on SQLite in a temporary directory, then sends one POST every 1/rate
+seconds, open loop: each latency is measured from the moment the request was due, so a slow
+answer that delays the next ones counts against them too. Prints p50, p99, max and errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from ingest import filing_records
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def seawall(*args: str, env: dict[str, str]) -> str:
+    command = [str(Path(sys.executable).with_name("seawall")), *args]
+    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=100.0, help="requests per second")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    total = int(args.rate * args.seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        env = os.environ | {"SEAWALL_DATA_DIR": tmp, "SEAWALL_PORT": str(port), "CI": "1"}
+        seawall("db", "upgrade", env=env)
+        seawall(
+            "users", "create", "bench-filer", "--role", "filer", "--filer-id", "FWD001", env=env
+        )
+        key = seawall("keys", "create", "bench-filer", env=env).strip()
+        bodies = []
+        for record in filing_records(total):
+            record.pop("received_at")
+            bodies.append(record)
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("seawall")), "serve"], env=env
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as client:
+                for _ in range(100):
+                    try:
+                        client.get("/healthz")
+                        break
+                    except httpx.TransportError:
+                        time.sleep(0.1)
+                latencies, errors = [], 0
+                start = time.perf_counter()
+                for n, body in enumerate(bodies):
+                    due = start + n / args.rate
+                    pause = due - time.perf_counter()
+                    if pause > 0:
+                        time.sleep(pause)
+                    response = client.post("/api/v1/filings", json=body)
+                    latencies.append(time.perf_counter() - due)
+                    errors += response.status_code != 201
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    ms = sorted(latency * 1000 for latency in latencies)
+    p99 = ms[int(len(ms) * 0.99) - 1]
+    print(
+        f"{total:,} POST /api/v1/filings at {args.rate:g}/s for {args.seconds:g} s: "
+        f"p50 {statistics.median(ms):.2f} ms, p99 {p99:.2f} ms, max {ms[-1]:.2f} ms, "
+        f"errors {errors}"
+    )
+
+
+if __name__ == "__main__":
+    main()
