@@ -14,11 +14,11 @@ from datetime import timedelta
 from typing import Any, NamedTuple, cast
 
 import orjson
-from sqlalchemy import ColumnElement, Table, and_, insert, select, update
+from sqlalchemy import ColumnElement, Table, and_, select, update
 from sqlalchemy.orm import Session
 
 from seawall.core.audit.service import Event, record
-from seawall.core.database import utcnow
+from seawall.core.database import insert_rows, utcnow
 from seawall.filings import timeliness
 from seawall.filings.intake import Checked, rejected
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
@@ -178,7 +178,6 @@ def _filing_states(
 
 
 def _write(session: Session, states: dict[tuple[str, str], _FilingState], actor: str) -> None:
-    connection = session.connection()
     changed = [
         {"id": state.id} | state.changes for state in states.values() if state.id and state.changes
     ]
@@ -188,7 +187,7 @@ def _write(session: Session, states: dict[tuple[str, str], _FilingState], actor:
     if new:
         # Insert, then look the ids up by their unique key: RETURNING in parameter order makes
         # SQLite insert row by row, ten times slower for a bulk file.
-        connection.execute(insert(_FILINGS), [state.changes for state in new.values()])
+        insert_rows(session, _FILINGS, [state.changes for state in new.values()])
         for state, id_ in zip(new.values(), _ids(session, list(new)), strict=True):
             state.id = id_
     rows, events = [], []
@@ -203,7 +202,7 @@ def _write(session: Session, states: dict[tuple[str, str], _FilingState], actor:
             detail = {"version": version["version"], "submission_id": version["submission_id"]}
             events.append(Event(actor, action, "filing", str(state.id), detail))
     if rows:
-        connection.execute(insert(_VERSIONS), rows)
+        insert_rows(session, _VERSIONS, rows)
         record(session, events)
 
 

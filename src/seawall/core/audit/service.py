@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
 from seawall.core.audit.models import AuditEntry
-from seawall.core.database import utcnow
+from seawall.core.database import insert_rows, utcnow
 
 GENESIS = "0" * 64
 _CHAIN_LOCK = 0x5EA3A11  # an arbitrary, fixed advisory-lock key for the audit chain
@@ -77,8 +77,7 @@ def record(session: Session, events: Iterable[Event]) -> int:
         )
         prev_hash = digest
     if rows:
-        # A Core insert: the ORM's bulk path costs more than hashing the rows.
-        session.connection().execute(insert(cast(Table, AuditEntry.__table__)), rows)
+        insert_rows(session, cast(Table, AuditEntry.__table__), rows)
     return len(rows)
 
 
