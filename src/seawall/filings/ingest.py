@@ -13,7 +13,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from itertools import islice
-from typing import IO, Any
+from typing import IO
 
 import orjson
 
@@ -48,13 +48,7 @@ def check_items(batch: list[Item]) -> list[tuple[str, Checked | Acknowledgement]
 def _check_item(item: Item) -> Checked | Acknowledgement:
     if item.problem is not None or item.raw is None:
         return rejected(None, [FieldError(path="(record)", message=item.problem or "empty")])
-    data: Any = item.raw
-    if isinstance(data, bytes):
-        try:
-            data = orjson.loads(data)
-        except orjson.JSONDecodeError as error:
-            return rejected(None, [FieldError(path="(record)", message=f"not JSON: {error}")])
-    return check(data, bulk=True)
+    return check(item.raw, bulk=True)
 
 
 def _batches(records: Iterable[Item]) -> Iterator[list[Item]]:

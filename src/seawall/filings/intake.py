@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from seawall.filings.schemas import Acknowledgement, FieldError, Filing, IngestRecord
 from seawall.filings.validation import parse
 
@@ -37,6 +39,11 @@ def rejected(submission_id: str | None, errors: Sequence[FieldError]) -> Acknowl
 
 
 def _submission_id(data: Any) -> str | None:
+    if isinstance(data, bytes):
+        try:
+            data = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return None
     value = data.get("submission_id") if isinstance(data, dict) else None
     return value[:35] if isinstance(value, str) else None
 
@@ -44,7 +51,7 @@ def _submission_id(data: Any) -> str | None:
 def check(
     data: Any, *, bulk: bool = False, filer_id: str | None = None
 ) -> Checked | Acknowledgement:
-    """Validate one submission (decoded JSON).
+    """Validate one submission: JSON text as bytes, or decoded JSON.
 
     ``bulk`` accepts the gateway's ``received_at`` stamp; ``filer_id`` is set when the caller
     may file only for that filer.

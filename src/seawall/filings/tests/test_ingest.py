@@ -232,5 +232,5 @@ def test_hostile_lines_are_rejected_one_by_one(
     assert "not JSON" in found[0]["errors"][0]["message"]
     assert "not JSON" in found[1]["errors"][0]["message"]
     assert found[2]["errors"] == [{"path": "extra", "message": "unknown field"}]
-    assert "valid dictionary" in found[3]["errors"][0]["message"]
+    assert "should be an object" in found[3]["errors"][0]["message"]
     assert versions(database) == 1
