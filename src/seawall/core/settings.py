@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     @classmethod
     def _every_mode(cls, value: dict[str, timedelta]) -> dict[str, timedelta]:
         # A partial table from the environment only overrides the modes it names.
+        unknown = sorted(set(value) - set(DEFAULT_LEAD_TIMES))
+        if unknown:
+            modes = ", ".join(DEFAULT_LEAD_TIMES)
+            raise ValueError(f"unknown transport mode {', '.join(unknown)}; the modes are {modes}")
         return DEFAULT_LEAD_TIMES | value
 
     @classmethod

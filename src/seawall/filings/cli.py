@@ -50,7 +50,7 @@ def ingest_command(
                     path, sources.format_of(path, fmt), node.settings.max_body_bytes
                 )
                 with progress(f"ingest {path.name}") as advance:
-                    part = ingest(
+                    ingest(
                         node.database,
                         records,
                         node.settings.lead_times,
@@ -58,11 +58,13 @@ def ingest_command(
                         workers=workers,
                         rejects=sink,
                         advance=advance,
+                        summary=summary,
                     )
             except sources.UnreadableFileError as error:
-                _fail(str(error))
-            for name, value in part.as_dict().items():
-                setattr(summary, name, getattr(summary, name) + value)
+                typer.echo(f"error: {error}", err=True)
+                # What was stored before the file broke off stays stored; say how much.
+                _report(summary, as_json)
+                raise typer.Exit(2) from None
     _report(summary, as_json)
     raise typer.Exit(1 if summary.rejected else 0)
 

@@ -20,12 +20,13 @@ _SEAL = re.compile(r"[A-Z]{0,4}[0-9]{5,12}")
 _LOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
 _HS = re.compile(r"[0-9]{6,10}")
 # ISO 6346 size-type code: length, height/width, then a type group letter and a detail digit.
-_SIZE_TYPE = re.compile(r"[1-4L-P][0-9A-Z][A-Z][0-9A-Z]")
+_SIZE_TYPE = re.compile(r"[1-4LMNP][0-9A-Z][A-Z][0-9A-Z]")
 # HS chapter 77 is reserved for future use; 98 and 99 are national chapters, not harmonized.
 _HS_CHAPTERS = frozenset(f"{n:02d}" for n in range(1, 98)) - {"77"}
 
-# Maximum gross mass by the first character of the size-type code (the length), in kg. The
-# figures are the ISO 668 ratings most fleets carry; heavier-rated 20-foot boxes exist (36 t).
+# Maximum gross mass by the first character of the size-type code (the length), in kg: the
+# ISO 668 ratings, except for 20-foot boxes, where 36 t heavy-tested units are common enough
+# that the plausibility limit follows them rather than the 30,480 kg base rating.
 MAX_GROSS_KG: dict[str, float] = {
     "1": 10_160.0,
     "2": 36_000.0,
@@ -65,11 +66,19 @@ def seal_number(value: str) -> str:
     return cleaned
 
 
+# Kosovo's code is user-assigned in ISO 3166-1 but used by UN/LOCODE and the customs world.
+_EXTRA_COUNTRIES = frozenset({"XK"})
+
+
+def _is_country(code: str) -> bool:
+    return code in _EXTRA_COUNTRIES or pycountry.countries.get(alpha_2=code) is not None
+
+
 @lru_cache(maxsize=4096)
 def country_code(value: str) -> str:
-    """An ISO 3166-1 alpha-2 country code of a country that exists."""
-    if len(value) != 2 or pycountry.countries.get(alpha_2=value) is None:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    """An ISO 3166-1 alpha-2 country code, in capitals, of a country that exists."""
+    if len(value) != 2 or not value.isupper() or not _is_country(value):
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code such as CA")
     return value
 
 
@@ -78,7 +87,7 @@ def locode(value: str) -> str:
     """A UN/LOCODE: a real country code then three letters or digits 2-9."""
     if not _LOCODE.fullmatch(value):
         raise ValueError(f"{value!r} is not a UN/LOCODE: expected 2 letters then 3 of A-Z or 2-9")
-    if pycountry.countries.get(alpha_2=value[:2]) is None:
+    if not _is_country(value[:2]):
         raise ValueError(f"{value!r} is not a UN/LOCODE: {value[:2]!r} is not a country")
     return value
 
@@ -86,8 +95,8 @@ def locode(value: str) -> str:
 @lru_cache(maxsize=512)
 def currency_code(value: str) -> str:
     """An ISO 4217 currency code."""
-    if len(value) != 3 or pycountry.currencies.get(alpha_3=value) is None:
-        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+    if len(value) != 3 or not value.isupper() or pycountry.currencies.get(alpha_3=value) is None:
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code such as USD")
     return value
 
 

@@ -82,9 +82,14 @@ def ingest(
     workers: int = 1,
     rejects: IO[bytes] | None = None,
     advance: Callable[[int], None] = lambda _units: None,
+    summary: Summary | None = None,
 ) -> Summary:
-    """Check and store every record; rejected ones go to ``rejects`` as JSON Lines."""
-    summary = Summary()
+    """Check and store every record; rejected ones go to ``rejects`` as JSON Lines.
+
+    Counts go into ``summary`` (a new one if not given) batch by batch, so a caller still
+    knows what was stored when a file breaks off half way.
+    """
+    summary = summary or Summary()
     for batch in _checked_batches(records, workers):
         outcomes = [outcome for _, outcome in batch]
         with database.transaction() as session:

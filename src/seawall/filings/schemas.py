@@ -57,7 +57,9 @@ GENERIC_DESCRIPTION_WORDS = frozenset(
         "and",
     ]
 )
-_WORD = re.compile(r"[a-z/]+")
+# Words in any script (letters only), and "n/a" as one word.
+_WORD = re.compile(r"n/a|[^\W\d_]+")
+_NUMBER = re.compile(r"\s*[+-]?\d+(\.\d*)?\s*")
 
 
 @lru_cache(maxsize=65536)
@@ -73,14 +75,13 @@ def _specific_description(value: str) -> str:
 
 def _timestamp_text(value: object) -> object:
     # Lax pydantic reads a number as seconds since 1970; in a filing that is a mistake.
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
         raise ValueError("give a date and time as ISO 8601 text with a zone, not a number")
     return value
 
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_timestamp_text)]
-LongText = Annotated[str, Field(min_length=1, max_length=512)]
 Reference = Annotated[
     str, Field(min_length=1, max_length=35, pattern=r"^[A-Za-z0-9][A-Za-z0-9\-/.]*$")
 ]
@@ -142,7 +143,9 @@ class TransportDocument(Record):
 
 
 class Carrier(Record):
-    code: Annotated[str, Field(pattern=r"^[A-Z]{2,4}$", description="SCAC or IATA code.")]
+    code: Annotated[
+        str, Field(pattern=r"^[A-Z0-9]{2,4}$", description="SCAC (marine) or IATA (air) code.")
+    ]
     name: Text
 
 
@@ -172,7 +175,7 @@ class Route(Record):
 class Address(Record):
     street: Text | None = None
     city: Text
-    postal_code: Annotated[str, Field(max_length=20)] | None = None
+    postal_code: Annotated[str, Field(min_length=1, max_length=20)] | None = None
     country: CountryCode
 
 

@@ -70,7 +70,9 @@ def store(
     """Store accepted filings as new filings or new versions; one answer each, in order.
 
     A submission id seen before (in the database or earlier in ``submissions``) is answered
-    with the first acknowledgement. A new version of a cancelled filing is rejected.
+    with the first acknowledgement if the filing is the same, and rejected if it is not (an
+    amendment needs a submission id of its own). A new version of a cancelled filing is
+    rejected.
     """
     now = utcnow()
     answered = _stored_acknowledgements(session, submissions)
@@ -79,7 +81,9 @@ def store(
     for sub in submissions:
         key = (sub.filer_id, sub.submission_id)
         if key in answered:
-            answers.append(Answer(answered[key], fresh=False))
+            ack, document = answered[key]
+            same = document == sub.document
+            answers.append(Answer(ack if same else _reused(sub, ack).model_dump(), fresh=False))
             continue
         state = states.setdefault(
             (sub.filer_id, sub.document_number), _FilingState(None, FilingStatus.ACTIVE, 0)
@@ -88,7 +92,7 @@ def store(
             answers.append(Answer(_cancelled(sub, state).model_dump(), fresh=False))
             continue
         ack = _add_version(state, sub, sub.received_at or now, lead_times[sub.mode])
-        answered[key] = ack
+        answered[key] = (ack, sub.document)
         answers.append(Answer(ack, fresh=True))
     _write(session, states, actor)
     return answers
@@ -143,16 +147,30 @@ def _cancelled(sub: Checked, state: _FilingState) -> Acknowledgement:
     return rejected(sub.submission_id, [error])
 
 
+def _reused(sub: Checked, first: dict[str, Any]) -> Acknowledgement:
+    error = FieldError(
+        path="submission_id",
+        message=f"{sub.submission_id!r} was already used for a different filing (version "
+        f"{first['version']} of filing {first['filing_id']}); an amendment needs a new "
+        "submission id",
+    )
+    return rejected(sub.submission_id, [error])
+
+
 def _stored_acknowledgements(
     session: Session, submissions: Sequence[Checked]
-) -> dict[tuple[str, str], dict[str, Any]]:
+) -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
+    """The acknowledgement and document already stored for each submission id given."""
     keys = {(sub.filer_id, sub.submission_id) for sub in submissions}
     rows = session.execute(
         select(
-            FilingVersion.filer_id, FilingVersion.submission_id, FilingVersion.acknowledgement
+            FilingVersion.filer_id,
+            FilingVersion.submission_id,
+            FilingVersion.acknowledgement,
+            FilingVersion.document,
         ).where(_pair_in(FilingVersion.filer_id, FilingVersion.submission_id, keys))
     )
-    return {(f, s): orjson.loads(ack) for f, s, ack in rows if (f, s) in keys}
+    return {(f, s): (orjson.loads(ack), document) for f, s, ack, document in rows if (f, s) in keys}
 
 
 def _pair_in(first: Any, second: Any, keys: set[tuple[str, str]]) -> ColumnElement[bool]:

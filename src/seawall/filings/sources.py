@@ -110,8 +110,23 @@ def _csv(path: Path) -> Iterator[Item]:
             if problems:
                 raise UnreadableFileError(f"{path}: header: {'; '.join(problems)}")
             numbered = ((reader.line_num, row) for row in reader)
-            for _, group in groupby(numbered, key=lambda pair: pair[1].get("submission_id")):
-                yield _csv_filing(list(group))
+            # Where each submission began: its rows must be consecutive, and a second run of
+            # them would otherwise pass for a retry and be dropped as a duplicate.
+            began: dict[str, int] = {}
+            for submission, group in groupby(
+                numbered, key=lambda pair: pair[1].get("submission_id")
+            ):
+                rows = list(group)
+                if submission in began:
+                    yield Item(
+                        f"line {rows[0][0]}",
+                        None,
+                        f"submission {submission!r} already had rows from line "
+                        f"{began[submission]}; a filing's rows must be consecutive",
+                    )
+                    continue
+                began[str(submission)] = rows[0][0]
+                yield _csv_filing(rows)
         except UnicodeDecodeError as error:
             raise UnreadableFileError(
                 f"{path}: not UTF-8 after line {reader.line_num}: {error.reason}"

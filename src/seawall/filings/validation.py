@@ -6,7 +6,7 @@ cross-field checks run only when every field is well formed, since they read typ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -100,6 +100,17 @@ def _route_errors(filing: Filing) -> Iterator[FieldError]:
                 path=f"route.transshipment_ports.{index}",
                 message="a transshipment port cannot be the port of loading or of discharge",
             )
+    if route.final_destination[:2] != route.destination_country:
+        yield FieldError(
+            path="route.final_destination",
+            message=f"{route.final_destination} is not in the destination country "
+            f"{route.destination_country}",
+        )
+    if not route.in_transit and route.border_crossing is not None:
+        yield FieldError(
+            path="route.border_crossing",
+            message="only an in-transit box crosses a land border; set in_transit or remove it",
+        )
     if route.in_transit:
         if route.onward_mode == "none":
             yield FieldError(
@@ -118,14 +129,19 @@ def _route_errors(filing: Filing) -> Iterator[FieldError]:
 
 
 def _goods_errors(filing: Filing) -> Iterator[FieldError]:
-    yield from _duplicates("goods", "line", [item.line for item in filing.goods])
+    yield from _duplicates([item.line for item in filing.goods], "goods.{}.line".format)
 
 
 def _container_errors(filing: Filing) -> Iterator[FieldError]:
-    yield from _duplicates("containers", "number", [box.number for box in filing.containers])
+    yield from _duplicates([box.number for box in filing.containers], "containers.{}.number".format)
     lines = {item.line for item in filing.goods}
     placed: set[int] = set()
+    sealed = [(index, seal) for index, box in enumerate(filing.containers) for seal in box.seals]
+    yield from _duplicates(
+        [seal for _, seal in sealed], lambda n: f"containers.{sealed[n][0]}.seals"
+    )
     for index, box in enumerate(filing.containers):
+        yield from _duplicates(box.goods_lines, f"containers.{index}.goods_lines.{{}}".format)
         for position, line in enumerate(box.goods_lines):
             if line not in lines:
                 yield FieldError(
@@ -155,13 +171,12 @@ def _container_errors(filing: Filing) -> Iterator[FieldError]:
         )
 
 
-def _duplicates(collection: str, key: str, values: list[Any]) -> Iterator[FieldError]:
+def _duplicates(values: list[Any], path: Callable[[int], str]) -> Iterator[FieldError]:
+    """An error at ``path(index)`` for every value that came before in ``values``."""
     seen: set[Any] = set()
     for index, value in enumerate(values):
         if value in seen:
-            yield FieldError(
-                path=f"{collection}.{index}.{key}", message=f"{value!r} appears more than once"
-            )
+            yield FieldError(path=path(index), message=f"{value!r} appears more than once")
         seen.add(value)
 
 

@@ -42,3 +42,5 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 def test_bad_settings_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="agency"):
         Settings(agency="Canada", data_dir=tmp_path)
+    with pytest.raises(ValueError, match="unknown transport mode marin"):
+        Settings(lead_times={"marin": timedelta(hours=1)}, data_dir=tmp_path)

@@ -38,7 +38,9 @@ def filing_document(
     ]
     box = document["containers"][0]
     document["containers"] = [
-        box | {"number": container_number(), "goods_lines": []} for _ in range(containers)
+        box
+        | {"number": container_number(), "seals": [f"CN{next(_serials):07d}"], "goods_lines": []}
+        for _ in range(containers)
     ]
     for line in range(1, goods + 1):
         document["containers"][(line - 1) % containers]["goods_lines"].append(line)

@@ -141,3 +141,16 @@ def test_schema_health_and_openapi(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     spec = client.get("/openapi.json").json()
     assert "Filing" in spec["components"]["schemas"]
+
+
+def test_a_submission_id_reused_for_other_content_is_refused(
+    client: TestClient, auth: KeyFactory
+) -> None:
+    filer = auth()
+    document = filing_document()
+    assert client.post(URL, json=document, headers=filer).status_code == 201
+    changed = document | {"voyage": "099W"}
+    response = client.post(URL, json=changed, headers=filer)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "submission_id"
+    assert "new submission id" in response.json()["errors"][0]["message"]

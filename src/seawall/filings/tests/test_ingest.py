@@ -234,3 +234,34 @@ def test_hostile_lines_are_rejected_one_by_one(
     assert found[2]["errors"] == [{"path": "extra", "message": "unknown field"}]
     assert "should be an object" in found[3]["errors"][0]["message"]
     assert versions(database) == 1
+
+
+def test_csv_rows_of_a_filing_must_be_consecutive(
+    tmp_path: Path, database: Database, database_url: str
+) -> None:
+    first, second = filing_document(goods=2, containers=2), filing_document()
+    rows = list(flatten(first))
+    source = tmp_path / "in.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows([rows[0], *flatten(second), rows[1]])
+    rejects = tmp_path / "rejects.jsonl"
+    code, out, _ = run(
+        database_url, "ingest", str(source), "--json", "--rejects", str(rejects), "--workers", "1"
+    )
+    assert code == 1
+    assert "must be consecutive" in rejects.read_text()
+    assert summary_of(out)["duplicates"] == 0
+
+
+def test_a_file_that_breaks_off_reports_what_was_stored(
+    tmp_path: Path, database: Database, database_url: str
+) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [filing_document(), filing_document()])
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    code, out, err = run(database_url, "ingest", str(good), str(empty), "--json", "--workers", "1")
+    assert code == 2
+    assert "the file is empty" in err
+    assert summary_of(out)["accepted"] == 2

@@ -43,6 +43,11 @@ def test_a_valid_filing_passes() -> None:
         ("vessel.imo", "9321484", "IMO"),
         ("containers.0.size_type", "9ZZZ", "size-type"),
         ("route.loading_time", "2026-11-01T08:00:00", "timezone"),
+        ("route.loading_time", "1793520000", "not a number"),
+        ("route.destination_country", "us", "country code"),
+        ("goods.0.value.currency", "usd", "ISO 4217"),
+        ("containers.0.size_type", "OZG1", "size-type"),
+        ("parties.shipper.address.postal_code", "", "at least 1 character"),
     ],
 )
 def test_field_formats(path: str, value: Any, says: str) -> None:
@@ -118,3 +123,28 @@ def test_a_filer_may_file_only_as_itself() -> None:
     outcome = check(filing_document(), filer_id="OTHER")
     assert isinstance(outcome, Acknowledgement)
     assert outcome.errors[0].path == "filer.id"
+
+
+def test_more_cross_field_errors() -> None:
+    document = filing_document(containers=2, goods=2)
+    document["containers"][1]["seals"] = document["containers"][0]["seals"]
+    document["containers"][0]["goods_lines"] = [1, 1]
+    document["route"]["final_destination"] = "CATOR"
+    errors = errors_of(document)
+    assert "more than once" in errors["containers.1.seals"]
+    assert "more than once" in errors["containers.0.goods_lines.1"]
+    assert "not in the destination country" in errors["route.final_destination"]
+
+
+def test_a_border_crossing_belongs_to_an_in_transit_box() -> None:
+    document = filing_document()
+    document["route"] |= {"in_transit": False, "onward_mode": "none", "destination_country": "CA"}
+    document["route"]["final_destination"] = "CATOR"
+    errors = errors_of(document)
+    assert "only an in-transit box" in errors["route.border_crossing"]
+
+
+def test_descriptions_in_other_scripts_and_iata_codes_are_accepted() -> None:
+    document = changed(filing_document(), "goods.0.description", "木制卧室家具")
+    document = changed(document, "carrier.code", "U2")
+    assert isinstance(check(document), Checked)
