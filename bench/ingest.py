@@ -52,7 +52,8 @@ def filing_records(count: int) -> Iterator[dict[str, Any]]:
         for i, lines in enumerate(([1, 2], [3], [4])):
             body = f"{OWNERS[(n + i) % 6]}{(3 * n + i) % 1_000_000:06d}"
             number = body + iso6346.calc_check_digit(body)
-            containers.append(box | {"number": number, "goods_lines": lines})
+            seal = f"CN{(3 * n + i) % 10_000_000:07d}"
+            containers.append(box | {"number": number, "seals": [seal], "goods_lines": lines})
         record["containers"] = containers
         yield record
 

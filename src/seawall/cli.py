@@ -14,6 +14,7 @@ from seawall.core.audit.cli import audit
 from seawall.core.node import Node, node_of
 from seawall.demo import demo
 from seawall.filings.cli import app as filings_cli
+from seawall.risk.backtest.cli import app as backtest_cli
 from seawall.simulator.cli import app as simulator_cli
 
 app = typer.Typer(
@@ -74,6 +75,7 @@ app.add_typer(keys, name="keys")
 app.add_typer(audit, name="audit")
 app.add_typer(filings_cli)
 app.add_typer(simulator_cli)
+app.add_typer(backtest_cli)
 app.command("demo")(demo)
 
 

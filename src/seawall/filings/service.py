@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
 import orjson
@@ -99,7 +99,7 @@ def store(
 
 
 def _add_version(
-    state: _FilingState, sub: Checked, received_at: Any, lead_time: timedelta
+    state: _FilingState, sub: Checked, received_at: datetime, lead_time: timedelta
 ) -> dict[str, Any]:
     state.latest_version += 1
     if state.id is None and state.latest_version == 1:

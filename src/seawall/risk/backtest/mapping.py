@@ -1,0 +1,190 @@
+"""MAP.yaml: how the columns of an outside labelled declarations file feed the feature record.
+
+See docs/backtest.md for the file's fields with an example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from seawall.risk.rules.catalogue import CATALOGUE, FeatureType
+
+
+class BacktestError(ValueError):
+    """Bad input to a backtest: the message says what, where and why."""
+
+
+class ColumnMap(BaseModel):
+    """The parsed MAP.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    time: str  # the column dating each declaration: orders rows and splits train from test
+    key: list[str] = Field(default_factory=list)  # columns that make two rows "identical twins"
+    features: dict[str, str] = Field(default_factory=dict)  # feature name -> source column
+    ignore: list[str] = Field(default_factory=list)  # columns never used (identifiers, notes)
+    list_separator: str = ";"  # splits a text column feeding a list feature
+
+
+_TRUE = ("true", "t", "yes", "y", "1")
+_FALSE = ("false", "f", "no", "n", "0")
+_UNSAFE = re.compile(r"[^0-9A-Za-z_]+")  # LightGBM refuses JSON punctuation in feature names
+_POLARS: dict[FeatureType, pl.DataType] = {
+    FeatureType.NUMBER: pl.Float64(),
+    FeatureType.STRING: pl.String(),
+    FeatureType.BOOL: pl.Boolean(),
+    FeatureType.STRING_LIST: pl.List(pl.String()),
+}
+
+
+def load_mapping(path: Path) -> ColumnMap:
+    """Read and check MAP.yaml; every problem is reported at once, naming the field."""
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except OSError as error:
+        raise BacktestError(f"mapping {path}: cannot read it ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        raise BacktestError(f"mapping {path}: not valid YAML ({error})") from None
+    try:
+        mapping = ColumnMap.model_validate(raw)
+    except ValidationError as error:
+        problems = [f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors()]
+        raise BacktestError(f"mapping {path}: " + "; ".join(problems)) from None
+    unknown = sorted(name for name in mapping.features if name not in CATALOGUE)
+    if unknown:
+        raise BacktestError(f"mapping {path}: unknown feature names: {', '.join(unknown)}")
+    return mapping
+
+
+def as_bool(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A column read as bool: bools as-is, numbers non-zero, text yes/no/true/false/1/0."""
+    if dtype == pl.Boolean:
+        return column
+    if dtype.is_numeric():
+        return column != 0
+    text = column.cast(pl.String).str.strip_chars().str.to_lowercase()
+    return (
+        pl.when(text.is_in(_TRUE)).then(pl.lit(True)).when(text.is_in(_FALSE)).then(pl.lit(False))
+    )
+
+
+def _feature(name: str, source: str, dtype: pl.DataType, separator: str) -> pl.Expr:
+    column = pl.col(source)
+    kind = CATALOGUE[name].type
+    if kind == FeatureType.BOOL:
+        return as_bool(column, dtype).alias(name)
+    if kind == FeatureType.STRING_LIST:
+        if isinstance(dtype, pl.List):
+            return column.cast(pl.List(pl.String)).alias(name)
+        parts = (
+            column.cast(pl.String).str.split(separator).list.eval(pl.element().str.strip_chars())
+        )
+        return parts.list.eval(pl.element().filter(pl.element() != "")).alias(name)
+    return column.cast(_POLARS[kind], strict=True).alias(name)
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A declarations file on the feature record: catalogue columns, extras, label and time."""
+
+    frame: pl.DataFrame  # catalogue columns (unmapped ones null), extras, ``label``, ``time``
+    extras: tuple[str, ...]  # extra model columns, named ``x_<source>``
+    key: tuple[str, ...]  # twin key columns, named ``k_<source>``
+    dropped_unlabelled: int
+
+
+LABEL, TIME = "label", "time"
+
+
+def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
+    """Put ``data`` on the feature record per ``mapping``; ``label`` names the label column.
+
+    Rows with no label are dropped (counted): they cannot score a method either way.
+    """
+    wanted = {label: "the label", mapping.time: "time"} | {
+        source: f"feature {name}" for name, source in mapping.features.items()
+    } | dict.fromkeys(mapping.key, "key")  # fmt: skip
+    missing = [
+        f"{column} ({role})" for column, role in wanted.items() if column not in data.columns
+    ]
+    if missing:
+        raise BacktestError(f"columns not in the data file: {', '.join(missing)}")
+    if label in mapping.features.values() or label == mapping.time:
+        raise BacktestError(f"the label column {label!r} is also mapped as a feature or the time")
+    schema = data.schema
+    columns: list[pl.Expr] = []
+    for name in CATALOGUE:
+        source = mapping.features.get(name)
+        if source is None:
+            columns.append(pl.lit(None, dtype=_POLARS[CATALOGUE[name].type]).alias(name))
+        else:
+            columns.append(_feature(name, source, schema[source], mapping.list_separator))
+    used = {label, mapping.time, *mapping.features.values(), *mapping.ignore}
+    extras: list[pl.Expr] = []
+    for column, dtype in schema.items():
+        if column in used:
+            continue
+        if dtype.is_numeric() or dtype in (pl.Boolean, pl.String, pl.Categorical):
+            cast = (
+                pl.Float64
+                if dtype == pl.Boolean
+                else (pl.String if not dtype.is_numeric() else dtype)
+            )
+            extras.append(pl.col(column).cast(cast).alias("x_" + _UNSAFE.sub("_", column)))
+    keys = [pl.col(column).alias(f"k_{i}") for i, column in enumerate(mapping.key)]
+    time = _time(data, mapping.time)
+    flag = as_bool(pl.col(label), schema[label]).alias(LABEL)
+    try:
+        frame = data.select([*columns, *extras, *keys, flag, time.alias(TIME)])
+    except pl.exceptions.PolarsError as error:
+        first = str(error).strip().splitlines()[0]
+        raise BacktestError(f"a mapped column does not fit its feature's type: {first}") from None
+    frame = _derive(frame, mapping)
+    labelled = frame.filter(pl.col(LABEL).is_not_null())
+    return Mapped(
+        labelled,
+        tuple(expr.meta.output_name() for expr in extras),
+        tuple(f"k_{i}" for i in range(len(mapping.key))),
+        frame.height - labelled.height,
+    )
+
+
+def _time(data: pl.DataFrame, column: str) -> pl.Expr:
+    dtype = data.schema[column]
+    if dtype == pl.Date:
+        return pl.col(column).cast(pl.Datetime("us"))
+    if isinstance(dtype, pl.Datetime):
+        return pl.col(column).dt.replace_time_zone(None)
+    if dtype == pl.String:
+        try:
+            return pl.lit(data.get_column(column).str.to_datetime(strict=True, time_unit="us")
+                          .dt.replace_time_zone(None))  # fmt: skip
+        except pl.exceptions.PolarsError:
+            raise BacktestError(f"time column {column!r}: not dates such as 2026-01-05") from None
+    raise BacktestError(f"time column {column!r} has type {dtype}, not a date or a datetime")
+
+
+def _derive(frame: pl.DataFrame, mapping: ColumnMap) -> pl.DataFrame:
+    """Fill features computed from mapped ones when the file does not give them itself."""
+    given = set(mapping.features)
+    derived: list[pl.Expr] = []
+    if "hs_codes" in given:
+        digits = pl.col("hs_codes").list.eval(pl.element().str.replace_all(r"\D", ""))
+        if "hs_headings" not in given:
+            derived.append(digits.list.eval(pl.element().str.slice(0, 4)).alias("hs_headings"))
+        if "hs_chapters" not in given:
+            derived.append(digits.list.eval(pl.element().str.slice(0, 2)).alias("hs_chapters"))
+    if {"declared_value_usd", "total_weight_kg"} <= given and "value_per_kg_usd" not in given:
+        weight = pl.col("total_weight_kg")
+        derived.append(
+            pl.when(weight > 0)
+            .then(pl.col("declared_value_usd") / weight)
+            .alias("value_per_kg_usd")
+        )
+    return frame.with_columns(derived) if derived else frame

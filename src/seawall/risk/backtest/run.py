@@ -1,0 +1,151 @@
+"""The backtest: train on the past, then compare four ways of picking exams on the future.
+
+Methods, each ranking the test rows: ``random`` (no information: every row tied), ``rules``
+(the harmonized pack's score), ``model`` (LightGBM on the features) and ``combined`` (the same
+model with the rule score as one more input, so it learns from the labels how far to trust each
+score level). See docs/backtest.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from seawall.risk.backtest.mapping import LABEL, TIME, BacktestError, ColumnMap, map_frame
+from seawall.risk.backtest.metrics import at_rate
+from seawall.risk.model import TrainingError, default_spec, train
+from seawall.risk.rules import packs
+from seawall.risk.rules.vectorized import RULE_SCORE, FrameRule, score_frame
+
+METHODS = ("random", "rules", "model", "combined")
+
+
+def read_data(path: Path) -> pl.DataFrame:
+    """A CSV or Parquet declarations file as a frame (the suffix chooses)."""
+    if not path.is_file():
+        raise BacktestError(f"data file {path}: no such file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pl.read_csv(path, infer_schema_length=10_000, try_parse_dates=True)
+        if suffix in (".parquet", ".pq"):
+            return pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as error:
+        first = str(error).strip().splitlines()[0]
+        raise BacktestError(f"data file {path}: cannot read it ({first})") from None
+    raise BacktestError(f"data file {path}: expected .csv or .parquet, not {suffix or 'no suffix'}")
+
+
+def rule_scores(frame: pl.DataFrame, rules: Sequence[packs.CompiledRule]) -> pl.Series:
+    """Each row's rule score, using the rules in effect on that row's date.
+
+    Rows are grouped by the set of rules in effect (rules change rarely), one bulk call each.
+    """
+    days = frame.get_column(TIME).dt.date()
+    by_set: dict[tuple[str, ...], list[date]] = {}
+    for day in days.unique().to_list():
+        live = packs.in_effect(rules, day)
+        by_set.setdefault(tuple(rule.id for rule in live), []).append(day)
+    scores = np.zeros(frame.height, dtype=np.float64)
+    for ids, group in by_set.items():
+        chosen: list[FrameRule] = [rule for rule in rules if rule.id in ids]
+        mask = days.is_in(group).to_numpy()
+        scored = score_frame(frame.filter(pl.Series(mask)), chosen)
+        scores[mask] = scored.get_column(RULE_SCORE).to_numpy()
+    return pl.Series(RULE_SCORE, scores)
+
+
+@dataclass
+class Report:
+    """Figures per section (``all``, ``no_twin``), method and rate, with the data's counts."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Methods at the top (then rates), the twin-free figures under ``no_twin``."""
+        return {**self.sections["all"], "no_twin": self.sections["no_twin"], "data": self.data}
+
+
+def rate_key(rate: float) -> str:
+    """A rate as a JSON key: ``1``, ``2.5``."""
+    return f"{rate:g}"
+
+
+def _section(scores: dict[str, np.ndarray], label: np.ndarray, rates: Sequence[float]
+             ) -> dict[str, dict[str, dict[str, Any]]]:  # fmt: skip
+    return {
+        method: {rate_key(rate): at_rate(score, label, rate).to_json() for rate in rates}
+        for method, score in scores.items()
+    }
+
+
+def _no_twin(train: pl.DataFrame, test: pl.DataFrame, key: Sequence[str]) -> np.ndarray:
+    """Mask of test rows whose key values appear on no training row (null matches null)."""
+    if not key:
+        return np.ones(test.height, dtype=bool)
+    seen = train.select(key).unique().with_columns(pl.lit(value=True).alias("_seen"))
+    joined = test.select(key).join(seen, on=list(key), how="left", nulls_equal=True,
+                                   maintain_order="left")  # fmt: skip
+    return joined.get_column("_seen").is_null().to_numpy()
+
+
+def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
+             rates: Sequence[float], seed: int = 0) -> Report:  # fmt: skip
+    """Train on rows dated before ``split``, score rows on or after it, compare the methods."""
+    mapped = map_frame(data, mapping, label)
+    frame = mapped.frame
+    if frame.height == 0:
+        raise BacktestError("the data file has no labelled rows")
+    boundary = datetime(split.year, split.month, split.day)
+    first, last = frame.get_column(TIME).min(), frame.get_column(TIME).max()
+    before = frame.get_column(TIME) < boundary
+    if not before.any() or before.all():
+        raise BacktestError(
+            f"split date {split} is outside the data, which runs from {first!s} to {last!s}"
+        )
+    frame = frame.with_columns(rule_scores(frame, packs.shipped_pack("harmonized").rules))
+    past, future = frame.filter(before), frame.filter(~before)
+    if not past.get_column(LABEL).any():
+        raise BacktestError(f"no positive {label!r} among the {past.height} rows before {split}")
+    base = default_spec(past, extra=mapped.extras)
+    with_rules = default_spec(past, extra=[*mapped.extras, RULE_SCORE])
+    try:
+        alone = train(past, label=LABEL, time=TIME, spec=base, seed=seed)
+        combined = train(past, label=LABEL, time=TIME, spec=with_rules, seed=seed)
+    except TrainingError as error:
+        raise BacktestError(f"cannot train on the rows before {split}: {error}") from None
+    # Rank by raw log-odds: the same order as the calibrated probability, minus isotonic ties.
+    scores = {
+        "random": np.zeros(future.height),
+        "rules": future.get_column(RULE_SCORE).to_numpy(),
+        "model": alone.predict(future).score,
+        "combined": combined.predict(future).score,
+    }
+    truth = future.get_column(LABEL).to_numpy()
+    fresh = _no_twin(past, future, mapped.key)
+    report = Report()
+    report.sections["all"] = _section(scores, truth, rates)
+    report.sections["no_twin"] = _section({m: s[fresh] for m, s in scores.items()}, truth[fresh],
+                                          rates)  # fmt: skip
+    report.data = {
+        "split_date": split.isoformat(),
+        "period": {"from": str(first), "to": str(last)},
+        "train_rows": past.height,
+        "train_positives": int(past.get_column(LABEL).sum()),
+        "test_rows": future.height,
+        "test_positives": int(truth.sum()),
+        "no_twin_rows": int(fresh.sum()),
+        "no_twin_positives": int(truth[fresh].sum()),
+        "dropped_unlabelled": mapped.dropped_unlabelled,
+        "key": list(mapping.key),
+        "features": {"model": base.names, "combined": with_rules.names},
+        "models": {"model": alone.metadata["metrics"], "combined": combined.metadata["metrics"]},
+    }
+    return report

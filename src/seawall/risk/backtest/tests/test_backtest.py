@@ -1,0 +1,182 @@
+"""The backtest command on a small synthetic labelled CSV, and its arithmetic by hand."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from seawall.risk.backtest import at_rate
+from seawall.risk.backtest.cli import app as backtest_app
+from seawall.risk.backtest.run import _no_twin
+
+MAPPING = """\
+time: declared_on
+key: [importer, hs_code, origin, value]
+features:
+  hs_codes: hs_code
+  origin_countries: origin
+  declared_value_usd: value
+  total_weight_kg: weight_kg
+  hours_late: late_hours
+ignore: [row_id]
+"""
+
+runner = CliRunner()
+
+
+def root() -> typer.Typer:
+    """A tiny root app mounting ours, as the lead's ``seawall`` does."""
+    wrapper = typer.Typer()
+    wrapper.add_typer(backtest_app)
+
+    @wrapper.callback()
+    def _root() -> None:
+        """Root."""
+
+    return wrapper
+
+
+def declarations(rows: int = 3000, seed: int = 3) -> pl.DataFrame:
+    """Seizures follow lateness and a channel flag; importers repeat, so some rows are twins."""
+    rng = np.random.default_rng(seed)
+    late = rng.exponential(6.0, rows)
+    channel = rng.choice(["red", "green"], rows, p=[0.2, 0.8])
+    chance = 1 / (1 + np.exp(-(late - 15.0) / 2.0)) + np.where(channel == "red", 0.05, 0.0)
+    return pl.DataFrame(
+        {
+            "row_id": np.arange(rows),
+            "declared_on": [
+                date(2025, 1, 1) + timedelta(days=int(d)) for d in np.arange(rows) // 20
+            ],
+            "importer": rng.choice([f"IMP{i}" for i in range(40)], rows),
+            "hs_code": rng.choice(["940360", "690790", "400122"], rows),
+            "origin": rng.choice(["CN", "VN", "TH"], rows),
+            "value": rng.choice([1000.0, 2000.0, 5000.0], rows),
+            "weight_kg": rng.uniform(500, 20_000, rows),
+            "late_hours": late,
+            "channel": channel,
+            "seized": rng.random(rows) < np.clip(chance, 0, 1),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("backtest")
+    data, mapping = folder / "decl.csv", folder / "map.yaml"
+    declarations().write_csv(data)
+    mapping.write_text(MAPPING)
+    return data, mapping
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(root(), ["backtest", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def base_args(files: tuple[Path, Path], **overrides: str) -> list[str]:
+    options = {"--data": str(files[0]), "--mapping": str(files[1]), "--label": "seized",
+               "--split-date": "2025-04-21"} | overrides  # fmt: skip
+    return [part for pair in options.items() for part in pair]
+
+
+@pytest.fixture(scope="module")
+def report(files: tuple[Path, Path]) -> dict[str, object]:
+    code, out, err = invoke(*base_args(files), "--json")
+    assert code == 0, err
+    parsed: dict[str, object] = json.loads(out)
+    return parsed
+
+
+def test_json_is_methods_by_rates(report: dict[str, dict[str, dict[str, object]]]) -> None:
+    for section in (report, report["no_twin"]):
+        for method in ("random", "rules", "model", "combined"):
+            assert set(section[method]) == {"1", "2", "5", "10"}
+            assert set(section[method]["5"]) == {"examined", "hits", "precision", "recall"}  # type: ignore[arg-type]
+    data = report["data"]
+    assert data["train_rows"] + data["test_rows"] == 3000
+    assert 0 < data["no_twin_rows"] < data["test_rows"]  # type: ignore[operator]
+
+
+def test_random_is_the_base_rate(report: dict[str, dict[str, dict[str, float]]]) -> None:
+    data = report["data"]
+    base = data["test_positives"] / data["test_rows"]
+    for rate in ("1", "10"):
+        assert report["random"][rate]["precision"] == pytest.approx(base, abs=1e-6)  # type: ignore[index]
+    assert report["random"]["10"]["recall"] == pytest.approx(0.1, abs=1e-3)  # type: ignore[index]
+
+
+def test_model_beats_random(report: dict[str, dict[str, dict[str, dict[str, float]]]]) -> None:
+    assert report["model"]["5"]["precision"] > 2 * report["random"]["5"]["precision"]
+    assert report["data"]["features"]["model"][0] == "hours_late"  # type: ignore[index]
+    assert "x_channel" in report["data"]["features"]["model"]  # type: ignore[index]
+    assert "rule_score" in report["data"]["features"]["combined"]  # type: ignore[index]
+
+
+def test_text_output_has_both_sections(files: tuple[Path, Path]) -> None:
+    code, out, _ = invoke(*base_args(files), "--rates", "5")
+    assert code == 0
+    assert "all test rows" in out
+    assert "no identical twin" in out
+    assert out.count("combined") == 2
+
+
+def test_precision_and_recall_by_hand() -> None:
+    score, label = [5, 4, 4, 1, 0], [1, 0, 1, 0, 0]
+    top = at_rate(score, label, 20)  # one row: the 5, a positive
+    assert (top.examined, top.hits, top.precision, top.recall) == (1, 1.0, 1.0, 0.5)
+    tied = at_rate(score, label, 40)  # the 5, then one of the two 4s: half a positive expected
+    assert (tied.examined, tied.hits, tied.precision, tied.recall) == (2, 1.5, 0.75, 0.75)
+    flat = at_rate([0] * 5, label, 40)
+    assert flat.precision == pytest.approx(0.4)
+    assert at_rate([np.nan, 1.0], [1, 0], 50).hits == 0.0  # NaN ranks last
+
+
+def test_no_twin_uses_every_key_field_and_null_matches_null() -> None:
+    train = pl.DataFrame({"a": ["x", "y", None], "b": [1, 2, 3]})
+    test = pl.DataFrame({"a": ["x", "x", None, "z"], "b": [1, 2, 3, 1]})
+    assert _no_twin(train, test, ["a", "b"]).tolist() == [False, True, False, True]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"--data": "/nonexistent/decl.csv"}, "no such file"),
+        ({"--label": "confiscated"}, "confiscated (the label)"),
+        ({"--split-date": "2031-01-01"}, "outside the data"),
+        ({"--split-date": "1 April"}, "not a date"),
+        ({"--mapping": "/nonexistent/map.yaml"}, "cannot read"),
+    ],
+)
+def test_bad_input_exits_2(files: tuple[Path, Path], overrides: dict[str, str],
+                           message: str) -> None:  # fmt: skip
+    code, out, err = invoke(*base_args(files, **overrides))
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in out + err
+
+
+def test_no_positive_before_split_exits_2(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    frame = declarations(400).with_columns(
+        ((pl.col("declared_on") >= date(2025, 1, 15)) & pl.col("seized")).alias("seized")
+    )
+    data = tmp_path / "decl.parquet"
+    frame.write_parquet(data)
+    code, _, err = invoke(*base_args(files, **{"--data": str(data), "--split-date": "2025-01-15"}))
+    assert code == 2
+    assert "no positive 'seized'" in err
+
+
+def test_unknown_feature_in_mapping_exits_2(tmp_path: Path, files: tuple[Path, Path]) -> None:
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(MAPPING.replace("hours_late:", "hours_lat:"))
+    code, _, err = invoke(*base_args(files, **{"--mapping": str(mapping)}), "--rates", "1,x")
+    assert code == 2
+    assert "error:" in err

@@ -1,0 +1,21 @@
+"""The model trained on past exam outcomes (BRIEF steps 3 and 9): LightGBM, calibrated, explained.
+
+See docs/model.md.
+"""
+
+from seawall.risk.model.encoding import FeatureSpec, default_spec
+from seawall.risk.model.trained import Prediction, Reason, TrainedModel, load
+from seawall.risk.model.training import TrainingError, selection_weights, time_split, train
+
+__all__ = [
+    "FeatureSpec",
+    "Prediction",
+    "Reason",
+    "TrainedModel",
+    "TrainingError",
+    "default_spec",
+    "load",
+    "selection_weights",
+    "time_split",
+    "train",
+]

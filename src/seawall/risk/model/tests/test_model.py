@@ -1,0 +1,137 @@
+"""The model on a small synthetic frame where the finding depends on lateness and the port."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from seawall.risk.model import (
+    FeatureSpec,
+    TrainingError,
+    default_spec,
+    load,
+    selection_weights,
+    time_split,
+    train,
+)
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def synthetic(rows: int = 4000, seed: int = 1) -> pl.DataFrame:
+    """Findings are likely when hours_late is high; the rest is noise."""
+    rng = np.random.default_rng(seed)
+    late = rng.exponential(5.0, rows)
+    noise = rng.normal(size=rows)
+    port = rng.choice(["CNSHA", "KRPUS", "NLRTM"], rows)
+    chance = 1.0 / (1.0 + np.exp(-(late - 12.0) / 2.0))
+    found = rng.random(rows) < chance
+    return pl.DataFrame(
+        {
+            "received_at": [START + timedelta(hours=i) for i in range(rows)],
+            "hours_late": late,
+            "voyage_days": noise,
+            "port_of_loading": port,
+            "found": found,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def frame() -> pl.DataFrame:
+    return synthetic()
+
+
+@pytest.fixture(scope="module")
+def model(frame: pl.DataFrame):  # type: ignore[no-untyped-def]
+    return train(frame, rounds=200, patience=20)
+
+
+def test_default_spec_picks_documented_columns(frame: pl.DataFrame) -> None:
+    spec = default_spec(frame)
+    assert spec.numeric == ("voyage_days", "hours_late")
+    assert spec.categorical == ("port_of_loading",)
+    assert "found" not in spec.names
+    assert "received_at" not in spec.names
+
+
+def test_probabilities_calibrated_and_ranked(model, frame: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    prediction = model.predict(frame)
+    assert prediction.probability.min() >= 0.0
+    assert prediction.probability.max() <= 1.0
+    late = frame.get_column("hours_late").to_numpy()
+    assert prediction.probability[late > 25].mean() > 0.8
+    assert prediction.probability[late < 3].mean() < 0.05
+    assert model.calibration.method == "isotonic"
+    assert model.metadata["metrics"]["valid"]["auc"] > 0.9
+
+
+def test_reasons_name_the_feature(model, frame: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    rows = frame.filter(pl.col("hours_late") > 25).head(20)
+    prediction = model.predict(rows, top_k=2)
+    assert prediction.reasons is not None
+    assert len(prediction.reasons) == rows.height
+    for reasons, row in zip(prediction.reasons, rows.iter_rows(named=True), strict=True):
+        assert reasons[0].feature == "hours_late"
+        assert reasons[0].contribution > 0
+        assert reasons[0].value == row["hours_late"]
+
+
+def test_save_load_round_trip(model, frame: pl.DataFrame, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    directory = model.save(tmp_path)
+    assert directory.name == model.version
+    again = load(directory)
+    assert again.version == model.version
+    assert again.metadata["features"] == model.metadata["features"]
+    np.testing.assert_array_equal(
+        again.predict(frame).probability, model.predict(frame).probability
+    )
+    meta = again.metadata
+    assert {"train_period", "valid_period", "created", "metrics", "best_iteration"} <= set(meta)
+
+
+def test_load_refuses_a_non_artifact(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not a model artifact"):
+        load(tmp_path)
+
+
+def test_time_split_never_trains_on_the_future() -> None:
+    # shuffled times with duplicates at the cutoff
+    times = pl.Series([5, 1, 3, 3, 2, 4, 3, 0, 6, 3])
+    split = time_split(times, 0.4)
+    assert times.filter(split.train).max() < times.filter(split.valid).min()  # type: ignore[operator]
+    assert split.train.sum() + split.valid.sum() == len(times)
+
+
+def test_training_period_precedes_validation(model) -> None:  # type: ignore[no-untyped-def]
+    meta = model.metadata
+    assert meta["train_period"]["to"] < meta["valid_period"]["from"]
+    assert meta["train_rows"] == 3000
+
+
+def test_unseen_category_is_not_missing(model, frame: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    odd = frame.head(3).with_columns(pl.lit("ZZZZZ").alias("port_of_loading"))
+    assert np.isfinite(model.predict(odd).probability).all()
+
+
+def test_no_positive_in_training_is_an_error(frame: pl.DataFrame) -> None:
+    with pytest.raises(TrainingError, match="no positive"):
+        train(frame.with_columns(pl.lit(value=False).alias("found")))
+
+
+def test_selection_weights_and_random_share_metrics(frame: pl.DataFrame) -> None:
+    picked = np.where(np.arange(frame.height) % 10 == 0, "random", "rules")
+    weighted = frame.with_columns(
+        pl.Series("selected_by", picked),
+        (pl.Series("selected_by", picked) == "random").alias("is_random"),
+    ).with_columns(selection_weights(pl.Series(picked), 0.1))
+    assert weighted.get_column("weight").max() == pytest.approx(10.0)
+    model = train(weighted, weight="weight", random_share="is_random",
+                  spec=FeatureSpec(("hours_late",)), rounds=50)  # fmt: skip
+    share = model.metadata["metrics"]["valid_random_share"]
+    assert share["rows"] == 100
+    assert model.metadata["weighted"] is True

@@ -1,0 +1,137 @@
+"""A trained model: predictions with reasons, and its versioned artifact on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from seawall.risk.model.encoding import Encoding, with_derived
+
+MODEL_FILE = "model.txt"
+METADATA_FILE = "metadata.json"
+FORMAT = 1  # bump when the artifact layout changes; load refuses formats it does not know
+
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One feature's push on a prediction, in log-odds (positive raises the risk)."""
+
+    feature: str
+    value: Any
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Model output for the rows of a frame, in row order."""
+
+    probability: Floats  # calibrated probability of a finding
+    score: Floats  # raw log-odds: same order as probability, but without isotonic ties
+    reasons: list[list[Reason]] | None  # top-k reasons per row, when asked for
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Piecewise-linear map from raw score to probability (an isotonic fit, or none)."""
+
+    method: str  # "isotonic" or "sigmoid" (uncalibrated LightGBM probability)
+    x: tuple[float, ...] = ()
+    y: tuple[float, ...] = ()
+
+    def apply(self, score: Floats) -> Floats:
+        """Probabilities for raw scores; outside the fitted range the end values hold."""
+        if self.method == "isotonic":
+            return np.asarray(np.interp(score, self.x, self.y), dtype=np.float64)
+        return 1.0 / (1.0 + np.exp(-score))
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A LightGBM booster with its input encoding, calibration and metadata."""
+
+    booster: lgb.Booster
+    encoding: Encoding
+    calibration: Calibration
+    metadata: Mapping[str, Any]
+
+    @property
+    def version(self) -> str:
+        """The artifact's version id: creation time and a hash of the model text."""
+        return str(self.metadata["version"])
+
+    def predict(self, frame: pl.DataFrame, top_k: int = 0) -> Prediction:
+        """Calibrated probabilities for the rows of ``frame``, with ``top_k`` reasons each.
+
+        Reasons are LightGBM's exact per-feature contributions (TreeSHAP, ``pred_contrib``),
+        largest in absolute value first, so a mitigating feature can be a reason too.
+        """
+        matrix = self.encoding.matrix(frame)
+        if frame.height == 0:
+            empty = np.empty(0, dtype=np.float64)
+            return Prediction(empty, empty, [] if top_k else None)
+        score = np.asarray(self.booster.predict(matrix, raw_score=True), dtype=np.float64)
+        probability = self.calibration.apply(score)
+        if top_k <= 0:
+            return Prediction(probability, score, None)
+        contributions = np.asarray(self.booster.predict(matrix, pred_contrib=True))[:, :-1]
+        names = self.encoding.spec.names
+        order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top_k]
+        values = with_derived(frame).select(names)
+        reasons = []
+        for row, (columns, record) in enumerate(zip(order, values.iter_rows(), strict=True)):
+            reasons.append(
+                [
+                    Reason(names[c], record[c], float(contributions[row, c]))
+                    for c in map(int, columns)
+                    if contributions[row, c] != 0.0
+                ]
+            )
+        return Prediction(probability, score, reasons)
+
+    def save(self, root: Path) -> Path:
+        """Write the artifact to ``root/<version>/`` (model text and JSON metadata)."""
+        directory = root / self.version
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / MODEL_FILE).write_text(self.booster.model_to_string())
+        meta = dict(self.metadata)
+        meta["encoding"] = self.encoding.to_json()
+        meta["calibration"] = {
+            "method": self.calibration.method,
+            "x": list(self.calibration.x),
+            "y": list(self.calibration.y),
+        }
+        (directory / METADATA_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True))
+        return directory
+
+
+def version_id(model_text: str, created: datetime) -> str:
+    """A sortable, unique version id: UTC creation time plus 8 hex digits of the model text."""
+    digest = hashlib.sha256(model_text.encode()).hexdigest()[:8]
+    return f"{created.astimezone(UTC):%Y%m%dT%H%M%SZ}-{digest}"
+
+
+def load(directory: Path) -> TrainedModel:
+    """Read an artifact written by ``TrainedModel.save``; ValueError when it is not one."""
+    try:
+        meta = json.loads((directory / METADATA_FILE).read_text())
+        text = (directory / MODEL_FILE).read_text()
+    except (OSError, json.JSONDecodeError) as error:
+        raise ValueError(f"{directory}: not a model artifact ({error})") from None
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{directory}: artifact format {meta.get('format')!r}, expected {FORMAT}")
+    encoding = Encoding.from_json(meta.pop("encoding"))
+    raw = meta.pop("calibration")
+    calibration = Calibration(raw["method"], tuple(raw["x"]), tuple(raw["y"]))
+    return TrainedModel(lgb.Booster(model_str=text), encoding, calibration, meta)

@@ -1,0 +1,188 @@
+"""Training on exam outcomes: time-ordered validation, early stopping, isotonic calibration.
+
+See docs/model.md for the choices (and the selection-bias treatment) in prose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import polars as pl
+from sklearn.isotonic import IsotonicRegression
+from sklearn.metrics import roc_auc_score
+
+from seawall.risk.model.encoding import FeatureSpec, default_spec, fit_encoding
+from seawall.risk.model.trained import FORMAT, Calibration, Floats, TrainedModel, version_id
+
+# Conservative defaults: small learning rate with early stopping picks the tree count, and leaves
+# need enough rows that a handful of findings cannot carve out a leaf of their own.
+DEFAULT_PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "min_data_in_leaf": 40,
+    "min_sum_hessian_in_leaf": 1e-3,
+    "feature_fraction": 0.9,
+    "lambda_l2": 1.0,
+    "cat_smooth": 10.0,
+    "min_data_per_group": 50,
+    "max_cat_threshold": 32,
+    "metric": "binary_logloss",  # defined with no positive in the slice, unlike AUC
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 2,
+    "verbose": -1,
+}
+MIN_CALIBRATION_POSITIVES = 5  # fewer findings than this in validation: an isotonic fit is noise
+
+
+class TrainingError(ValueError):
+    """The data cannot train a model (no rows, no findings, no time order...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSplit:
+    """Row masks of a time-ordered split: every train row is strictly earlier than every valid."""
+
+    train: pl.Series
+    valid: pl.Series
+    cutoff: Any
+
+
+def time_split(times: pl.Series, valid_share: float) -> TimeSplit:
+    """Split at the time value below which ``1 - valid_share`` of the rows fall.
+
+    Rows at the cutoff time all go to validation, so no training row shares a timestamp with
+    (let alone follows) a validation row.
+    """
+    if times.null_count():
+        raise TrainingError(f"the time column has {times.null_count()} null values")
+    ordered = times.sort()
+    cutoff = ordered[min(len(ordered) - 1, int(len(ordered) * (1.0 - valid_share)))]
+    train = times < cutoff
+    if not train.any():
+        raise TrainingError("all rows share the earliest time; nothing to train on before it")
+    return TimeSplit(train, ~train, cutoff)
+
+
+def selection_weights(selected_by: pl.Series, random_rate: float, random_value: str = "random"
+                      ) -> pl.Series:  # fmt: skip
+    """Inverse-probability weights for examined rows: ``1 / random_rate`` for random picks, 1 else.
+
+    Random compliance exams are a uniform sample of the boxes the rules did not pick, so each
+    stands for ``1 / random_rate`` of them; rule-picked boxes stand for themselves.
+    """
+    if not 0.0 < random_rate <= 1.0:
+        raise ValueError(f"random_rate must be in (0, 1], got {random_rate}")
+    randomly = (selected_by == random_value).fill_null(value=False).to_numpy()
+    return pl.Series("weight", np.where(randomly, 1.0 / random_rate, 1.0))
+
+
+def _metrics(label: Floats, probability: Floats, weight: Floats | None) -> dict[str, Any]:
+    positives = int(label.sum())
+    both = 0 < positives < len(label)
+    auc = roc_auc_score(label, probability, sample_weight=weight) if both else None
+    brier = float(np.average((probability - label) ** 2, weights=weight)) if len(label) else None
+    return {
+        "rows": len(label),
+        "positives": positives,
+        "base_rate": float(np.average(label, weights=weight)) if len(label) else None,
+        "auc": None if auc is None else float(auc),
+        "brier": brier,
+    }
+
+
+def _calibrate(score: Floats, label: Floats, weight: Floats | None) -> Calibration:
+    if label.sum() < MIN_CALIBRATION_POSITIVES:
+        return Calibration("sigmoid")
+    fit = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
+    fit.fit(score, label, sample_weight=weight)
+    return Calibration(
+        "isotonic",
+        tuple(float(v) for v in fit.X_thresholds_),
+        tuple(float(v) for v in fit.y_thresholds_),
+    )
+
+
+def _period(times: pl.Series) -> dict[str, str]:
+    return {"from": str(times.min()), "to": str(times.max())}
+
+
+def train(
+    frame: pl.DataFrame,
+    *,
+    label: str = "found",
+    time: str = "received_at",
+    spec: FeatureSpec | None = None,
+    weight: str | None = None,
+    random_share: str | None = None,
+    valid_share: float = 0.25,
+    params: Mapping[str, Any] | None = None,
+    rounds: int = 1000,
+    patience: int = 50,
+    seed: int = 0,
+) -> TrainedModel:
+    """Train, validate on the time-later ``valid_share`` of rows, calibrate, and describe.
+
+    ``label`` is a bool column (a finding); ``time`` orders the rows; ``spec`` picks the input
+    columns (``default_spec(frame)`` when None). ``weight`` names a sample-weight column (e.g.
+    ``selection_weights``); ``random_share`` names a bool column marking rows examined at random,
+    whose validation metrics are reported apart as the estimate free of rules-selection bias.
+    """
+    for name in (label, time, weight, random_share):
+        if name is not None and name not in frame.columns:
+            raise TrainingError(f"no column {name!r} in the training frame")
+    if frame.height == 0:
+        raise TrainingError("the training frame has no rows")
+    spec = spec or default_spec(frame)
+    if not spec.names:
+        raise TrainingError("no usable feature column (all missing or entirely null)")
+    split = time_split(frame.get_column(time), valid_share)
+    train_rows, valid_rows = frame.filter(split.train), frame.filter(split.valid)
+    y_train = train_rows.get_column(label).fill_null(value=False).cast(pl.Float64).to_numpy()
+    y_valid = valid_rows.get_column(label).fill_null(value=False).cast(pl.Float64).to_numpy()
+    if y_train.sum() == 0:
+        raise TrainingError("no positive label among the training rows")
+    w_train = None if weight is None else train_rows.get_column(weight).cast(pl.Float64).to_numpy()
+    w_valid = None if weight is None else valid_rows.get_column(weight).cast(pl.Float64).to_numpy()
+    encoding = fit_encoding(train_rows, spec)
+    categorical = list(range(len(spec.numeric), len(spec.names)))
+    settings = {**DEFAULT_PARAMS, **(params or {}), "seed": seed}
+    data = lgb.Dataset(encoding.matrix(train_rows), y_train, weight=w_train,
+                       feature_name=spec.names, categorical_feature=categorical)  # fmt: skip
+    check = lgb.Dataset(encoding.matrix(valid_rows), y_valid, weight=w_valid, reference=data)
+    booster = lgb.train(settings, data, num_boost_round=rounds, valid_sets=[check],
+                        callbacks=[lgb.early_stopping(patience, verbose=False)])  # fmt: skip
+    # Keep only the trees up to the best validation round: the saved text is the model used.
+    text = booster.model_to_string(num_iteration=booster.best_iteration or None)
+    booster = lgb.Booster(model_str=text)
+    score = np.asarray(booster.predict(encoding.matrix(valid_rows), raw_score=True), np.float64)
+    calibration = _calibrate(score, y_valid, w_valid)
+    probability = calibration.apply(score)
+    metrics: dict[str, Any] = {"valid": _metrics(y_valid, probability, w_valid)}
+    if random_share is not None:
+        mask = valid_rows.get_column(random_share).fill_null(value=False).to_numpy()
+        metrics["valid_random_share"] = _metrics(y_valid[mask], probability[mask], None)
+    created = datetime.now(UTC)
+    metadata = {
+        "format": FORMAT,
+        "version": version_id(text, created),
+        "created": created.isoformat(),
+        "label": label,
+        "time": time,
+        "features": spec.names,
+        "train_period": _period(train_rows.get_column(time)),
+        "valid_period": _period(valid_rows.get_column(time)),
+        "train_rows": train_rows.height,
+        "train_positives": int(y_train.sum()),
+        "best_iteration": booster.current_iteration(),
+        "weighted": weight is not None,
+        "params": settings,
+        "metrics": metrics,
+    }
+    return TrainedModel(booster, encoding, calibration, metadata)
