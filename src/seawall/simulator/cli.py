@@ -88,6 +88,15 @@ def simulate_command(
         Path | None,
         typer.Option("--exams", help="Exam outcomes file (default <stem>.exams.parquet)."),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes building the traffic (default: one per processor, up to 4). "
+            "The output is the same for any number.",
+        ),
+    ] = None,
 ) -> None:
     """Write simulated filings and, beside them, the ground truth (<stem>.truth.parquet)."""
     if out.suffix not in FORMATS:
@@ -113,6 +122,7 @@ def simulate_command(
         history_days=history_days,
         history_filings=history_filings,
         exams=exams,
+        workers=workers,
     )
     typer.echo(f"wrote {written.filings:,} filings and {written.exams:,} exam outcomes:")
     for path in written.files:

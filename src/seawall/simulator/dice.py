@@ -2,7 +2,8 @@
 
 Per-filing choices are many and small; asking numpy for each one costs microseconds, so the
 dice draw uniforms from the PCG64 generator a block at a time and hand them out one by one.
-The stream of draws depends only on the seed, so the same seed gives the same traffic.
+The stream of draws depends only on the seed, so the same seed gives the same traffic. Blocks
+start small and double: a vessel call has dice of its own and uses only some thousands of draws.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 T = TypeVar("T")
+_FIRST_BLOCK = 1_024
 _BLOCK = 65_536
 
 
@@ -29,13 +31,20 @@ class Dice:
             else np.random.Generator(np.random.PCG64(seed))
         )
         self._block: list[float] = []
+        self._size = _FIRST_BLOCK
+
+    @classmethod
+    def of(cls, seed: np.random.SeedSequence) -> Dice:
+        """Dice on a PCG64 generator seeded by ``seed``."""
+        return cls(np.random.Generator(np.random.PCG64(seed)))
 
     def u(self) -> float:
         """A uniform draw in [0, 1)."""
         try:
             return self._block.pop()  # from the end of the block: the cheapest way to take one
         except IndexError:
-            self._block = self.generator.random(_BLOCK).tolist()
+            self._block = self.generator.random(self._size).tolist()
+            self._size = min(2 * self._size, _BLOCK)
             return self._block.pop()
 
     def uniform(self, low: float, high: float) -> float:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from seawall.core.progress import progress
 from seawall.simulator.config import SimulationConfig
-from seawall.simulator.exams import agency_names, examine
-from seawall.simulator.simulation import World
-from seawall.simulator.traffic import Shipment
+from seawall.simulator.parallel import Job, Workers, default_workers, jobs
+from seawall.simulator.simulation import EXAMS, World
 from seawall.simulator.watchlists import agency_lists
-from seawall.simulator.writers import FilingsWriter, ParquetRows, chunked, write_jsonl
+from seawall.simulator.writers import FORMATS, FilingsWriter, ParquetRows, write_jsonl
 
 EXAM_SCHEMA = pa.schema(
     [
@@ -56,18 +55,35 @@ def simulate(
     history_days: float = 0.0,
     history_filings: int | None = None,
     exams: Path | None = None,
+    workers: int | None = None,
 ) -> Written:
-    """Write the live traffic to ``out`` and, on request, watchlists, history and exams."""
+    """Write the live traffic to ``out`` and, on request, watchlists, history and exams.
+
+    ``workers`` processes build the vessel calls (default: one per processor, up to four); the
+    bytes written are the same for any number.
+    """
+    if out.suffix not in FORMATS:
+        raise ValueError(f"{out.name}: the extension must be one of {', '.join(FORMATS)}")
     out.parent.mkdir(parents=True, exist_ok=True)
     world = World(config)
+    live = jobs(world, world.live_period(), out.suffix)
+    history: list[Job] = []
+    if history_days > 0:
+        count = history_filings or max(1, round(config.filings * history_days / config.days))
+        period = world.history_period(history_days, count)
+        history = jobs(world, period, out.suffix, exams=True)
+    count = default_workers() if workers is None else max(1, workers)
+    count = min(count, max(len(live), len(history)))  # no more workers than jobs
     # The records are trees without cycles, freed by reference counting; the cycle collector
-    # would only rescan the world's parties again and again, at half the speed.
+    # would only rescan the world's parties again and again, at half the speed. Frozen before
+    # the workers fork, the world's pages also stay shared with them.
     gc.collect()
     gc.freeze()
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _simulate(world, config, out, watchlists, history_days, history_filings, exams)
+        with Workers(world, count) as pool:
+            return _simulate(pool, live, history, out, watchlists, exams)
     finally:
         gc.unfreeze()
         if collecting:
@@ -75,58 +91,52 @@ def simulate(
 
 
 def _simulate(
-    world: World,
-    config: SimulationConfig,
+    pool: Workers,
+    live: list[Job],
+    history: list[Job],
     out: Path,
     watchlists: Path | None,
-    history_days: float,
-    history_filings: int | None,
     exams: Path | None,
 ) -> Written:
+    world = pool.world
     written = Written()
-    written.filings = _write(world.live(), out, config.filings, "simulating traffic")
+    written.filings = _write(pool, live, out, "simulating traffic")
     written.files += [out, out.with_name(f"{out.stem}.truth.parquet")]
     if watchlists is not None:
         watchlists.mkdir(parents=True, exist_ok=True)
-        for agency, entries in agency_lists(world.entities, world.dice(4)):
+        for agency, entries in agency_lists(world.entities, world.dice(EXAMS)):
             path = watchlists / f"{agency}.watchlist.jsonl"
             write_jsonl(path, entries)
             written.files.append(path)
-    if history_days > 0:
-        count = history_filings or max(1, round(config.filings * history_days / config.days))
+    if history:
         past = history_path(out)
         exams = exams or out.with_name(f"{out.stem}.exams.parquet")
         outcomes = ParquetRows(exams, EXAM_SCHEMA)
-        listed = agency_names(world.entities)
-        dice = world.dice(4)
-
-        def examined(shipments: Iterator[Shipment]) -> Iterator[Shipment]:
-            rows = []
-            for shipment in shipments:
-                rows.extend(examine(shipment, listed, dice))
-                if len(rows) >= 10_000:
-                    outcomes.write(rows)
-                    written.exams += len(rows)
-                    rows = []
-                yield shipment
-            outcomes.write(rows)
-            written.exams += len(rows)
-
         try:
-            written.filings += _write(
-                examined(world.history(history_days, count)), past, count, "simulating history"
-            )
+            written.filings += _write(pool, history, past, "simulating history", outcomes)
         finally:
             outcomes.close()
+        written.exams = outcomes.rows
         written.files += [past, past.with_name(f"{past.stem}.truth.parquet"), exams]
     return written
 
 
-def _write(shipments: Iterator[Shipment], path: Path, total: int, label: str) -> int:
+def _write(
+    pool: Workers, jobs: list[Job], path: Path, label: str, outcomes: ParquetRows | None = None
+) -> int:
     count = 0
+    rows: list[dict[str, Any]] = []
+    total = sum(call.filings for job in jobs for call in job.calls)
     with FilingsWriter(path) as writer, progress(label, total) as advance:
-        for chunk in chunked(shipments):
-            writer.write(chunk)
-            count += len(chunk)
-            advance(len(chunk))
+        for done in pool.results(jobs):
+            writer.write_encoded(done.chunk)
+            count += done.chunk.filings
+            advance(done.chunk.filings)
+            if outcomes is not None:
+                rows.extend(done.exams)
+                if len(rows) >= 10_000:
+                    outcomes.write(rows)
+                    rows = []
+        if outcomes is not None:
+            outcomes.write(rows)
     return count

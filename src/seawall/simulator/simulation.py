@@ -2,13 +2,18 @@
 
 The population, the watchlists, the live traffic, the history traffic and the exams each draw
 from their own child of the seed, so asking for history or watchlists does not change the
-live traffic's bytes. Filings stream out call by call: memory holds the population and one call.
+live traffic's bytes. Within a period, the schedule of vessel calls draws from one child of the
+period's seed and every call from a child of its own, numbered by the call's place in the
+schedule; the call's sequence numbers (submission, bill and seal counters) start where the
+schedule says. A call is therefore the same whoever builds it and whenever: calls can be built
+in parallel and written in order with the same bytes. Filings stream out call by call.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import numpy as np
@@ -20,7 +25,17 @@ from seawall.simulator.dice import Dice, Weighted
 from seawall.simulator.invalid import corrupt
 from seawall.simulator.population import Population, Relationship
 from seawall.simulator.threats import Planter
-from seawall.simulator.traffic import HOUR, Builder, Call, Shipment, iso, schedule
+from seawall.simulator.traffic import (
+    BILLS_PER_FILING,
+    HOUR,
+    SEALS_PER_FILING,
+    Builder,
+    Call,
+    Counters,
+    Shipment,
+    iso,
+    schedule,
+)
 from seawall.simulator.watchlists import Entity, build_entities
 
 AMENDMENTS = Weighted(
@@ -32,6 +47,22 @@ AMENDMENTS = Weighted(
         ("consignee", 0.05),
     ]
 )
+LIVE, HISTORY, EXAMS = 2, 3, 4  # the seed's children the traffic and the exams draw from
+
+
+def child(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    """The child of ``seed`` named ``key``: the same whatever else was drawn or spawned."""
+    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *key))
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of traffic: which seed stream, when it starts, how long, how many filings."""
+
+    stream: int
+    start: float  # epoch seconds
+    days: float
+    filings: int
 
 
 class World:
@@ -41,43 +72,88 @@ class World:
         self.config = config
         streams = np.random.SeedSequence(config.seed).spawn(5)
         self._seeds = streams
-        self.population = Population(config, Dice(np.random.Generator(np.random.PCG64(streams[0]))))
-        self.entities: list[Entity] = build_entities(
-            config, Dice(np.random.Generator(np.random.PCG64(streams[1])))
-        )
+        self.population = Population(config, Dice.of(streams[0]))
+        self.entities: list[Entity] = build_entities(config, Dice.of(streams[1]))
+        self._traffic: dict[Period, Traffic] = {}
+
+    def seed(self, stream: int) -> np.random.SeedSequence:
+        """The seed of one stream: 2 live traffic, 3 history traffic, 4 exams and lists."""
+        return self._seeds[stream]
 
     def dice(self, stream: int) -> Dice:
         """Dice for one of the streams: 2 live traffic, 3 history traffic, 4 exams and lists."""
-        return Dice(np.random.Generator(np.random.PCG64(self._seeds[stream])))
+        return Dice.of(self._seeds[stream])
+
+    def live_period(self) -> Period:
+        """The simulated period."""
+        config = self.config
+        return Period(LIVE, config.start.timestamp(), config.days, config.filings)
+
+    def history_period(self, days: float, filings: int) -> Period:
+        """The ``days`` before the simulated period, for past exam outcomes."""
+        start = (self.config.start - timedelta(days=days)).timestamp()
+        return Period(HISTORY, start, days, filings)
+
+    def traffic(self, period: Period) -> Traffic:
+        """The traffic of a period (kept: building it again would give the same)."""
+        if period not in self._traffic:
+            self._traffic[period] = Traffic(self, period)
+        return self._traffic[period]
 
     def live(self) -> Iterator[Shipment]:
         """The filings of the simulated period, in file order."""
-        start = self.config.start.timestamp()
-        return Traffic(self, self.dice(2)).shipments(start, self.config.filings)
+        return self.traffic(self.live_period()).shipments()
 
     def history(self, days: float, filings: int) -> Iterator[Shipment]:
         """The filings of the ``days`` before the simulated period, for past exam outcomes."""
-        start = (self.config.start - timedelta(days=days)).timestamp()
-        config = replace(self.config, days=days)
-        return Traffic(self, self.dice(3), config).shipments(start, filings)
+        return self.traffic(self.history_period(days, filings)).shipments()
 
 
 class Traffic:
     """Turns a schedule of vessel calls into filings, threats, errors and amendments."""
 
-    def __init__(self, world: World, dice: Dice, config: SimulationConfig | None = None) -> None:
-        self.config = config or world.config
-        self.dice = dice
+    def __init__(self, world: World, period: Period) -> None:
+        self.config = replace(world.config, days=period.days)
+        self.period = period
+        self.seed = world.seed(period.stream)
+        self.dice = Dice.of(child(self.seed, 0))  # replaced by each call's own dice
         self.population = world.population
-        self.builder = Builder(self.config, dice, world.population)
+        self.builder = Builder(self.config, self.dice, world.population)
         self.planter = Planter(self.builder, world.population, world.entities)
         self.typologies = list(self.config.threat_rates.items())
+        self._calls: list[Call] | None = None
 
-    def shipments(self, start: float, filings: int) -> Iterator[Shipment]:
+    def calls(self) -> list[Call]:
+        """The vessel calls of the period, numbered, each with the counters it starts from."""
+        if self._calls is None:
+            dice = Dice.of(child(self.seed, 0))
+            calls = schedule(self.config, dice, self.period.start, self.period.filings)
+            bill = dice.integer(100_000_000, 400_000_000)
+            seal = dice.integer(1_000_000, 5_000_000)
+            before = 0
+            for index, call in enumerate(calls):
+                call.index = index
+                call.counters = Counters(
+                    before, bill + BILLS_PER_FILING * before, seal + SEALS_PER_FILING * before
+                )
+                before += call.filings
+            self._calls = calls
+        return self._calls
+
+    def shipments(self) -> Iterator[Shipment]:
         """Every filing record of the period, call after call."""
-        for call in schedule(self.config, self.dice, start, filings):
-            if call.filings:
-                yield from self._call(call)
+        for call in self.calls():
+            yield from self.call(call)
+
+    def call(self, call: Call) -> list[Shipment]:
+        """The filing records of one call, in file order: the same every time it is asked."""
+        if not call.filings:
+            return []
+        call = replace(call, loading_times={}, stamps={}, masters={})
+        dice = Dice.of(child(self.seed, 1, call.index))
+        self.dice = self.builder.dice = self.planter.dice = dice
+        self.builder.counters = replace(call.counters, recent_seals=deque(maxlen=20_000))
+        return self._call(call)
 
     def _typology(self, draw: float) -> Typology | None:
         for typology, rate in self.typologies:

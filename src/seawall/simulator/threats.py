@@ -197,11 +197,12 @@ class Planter:
             )
             amended["received_at"] = iso(loading + dice.uniform(2, 96) * HOUR)
             return [shipment, replace(shipment, record=amended, amendment=True)]
-        if kind < 0.70 and len(recent) > 100:
+        if kind < 0.70 and len(recent) >= 20:  # seals of the call's earlier boxes
             record = self.builder.filing(call, rel)
             box = int(dice.u() * len(record["containers"]))
             container = record["containers"][box]
-            container["seals"][0] = recent[int(dice.u() * (len(recent) - 50))]
+            earlier = len(recent) - len(record["containers"])  # not this filing's own seals
+            container["seals"][0] = recent[int(dice.u() * earlier)]
             return [
                 Shipment(
                     record, Typology.DOCUMENTS.value, finding.value, box, variant="seal_reused"

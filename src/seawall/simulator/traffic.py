@@ -29,6 +29,12 @@ BOXES = Weighted([(1, 0.72), (2, 0.16), (3, 0.07), (4, 0.03), (5, 0.01), (6, 0.0
 LINES = Weighted([(1, 0.78), (2, 0.15), (3, 0.07)])
 CALL_SIZE_SIGMA = 0.4  # log-scale spread of the number of filings per call
 ON_TIME_MEDIAN_HOURS = 30.0  # how long before the due time an on-time filing comes in
+# Sequence numbers a filing can use up at most: a bill number (skipping up to two) and a master
+# bill; a seal per box (up to six), each skipping up to seven the carrier issued elsewhere.
+# Each call's counters start this far apart per filing before it, so calls never share one.
+SEAL_SKIP = 8
+BILLS_PER_FILING = 4
+SEALS_PER_FILING = 6 * SEAL_SKIP
 
 
 def iso(epoch: float) -> str:
@@ -66,6 +72,8 @@ class Call:
         return text
 
     masters: dict[str, str] = field(default_factory=dict)
+    index: int = 0  # place in the schedule: the call's dice are the period's child of it
+    counters: Counters = field(default_factory=lambda: Counters())  # where its numbers start
 
 
 @dataclass
@@ -157,9 +165,7 @@ class Builder:
         self.config = config
         self.dice = dice
         self.population = population
-        self.counters = Counters()
-        self.counters.bill = dice.integer(100_000_000, 400_000_000)
-        self.counters.seal = dice.integer(1_000_000, 5_000_000)
+        self.counters = Counters()  # each call's own: see Traffic.call
         self._late = {True: config.chronic_late_rate, False: config.late_rate}
         self._currencies: dict[str, Weighted[str] | None] = {}
 
@@ -289,10 +295,14 @@ class Builder:
         currency = self.currency(rel.origin)
         rate = world.USD_PER_UNIT[currency]
         items = []
+        package_from, package_span = package_q[0], package_q[1] - package_q[0]
+        value_from, value_span = value_q[0], value_q[1] - value_q[0]
         for line, (item, split) in enumerate(zip(lines, splits, strict=True), start=1):
             kg = share * split
-            per_package = _within(dice, item.kg_per_package, package_q)
-            usd = kg * _within(dice, item.usd_per_kg, value_q)
+            low, high = item.kg_per_package  # a draw in the window of the range
+            per_package = low + (high - low) * (package_from + package_span * u())
+            low, high = item.usd_per_kg
+            usd = kg * (low + (high - low) * (value_from + value_span * u()))
             descriptions = item.descriptions
             goods_line: dict[str, Any] = {
                 "line": line,
@@ -326,13 +336,13 @@ class Builder:
                     "goods_lines": held,
                 }
             )
-        for line in range(len(boxes) + 1, len(items) + 1):  # more lines than boxes: share the last
-            boxes[-1]["goods_lines"].append(line)
+        if len(boxes) > 1:  # more lines than boxes: the last box holds the rest too
+            boxes[-1]["goods_lines"].extend(range(len(boxes) + 1, len(items) + 1))
         return items, boxes
 
     def seals(self, carrier: world.Carrier) -> list[str]:
         """The carrier's bolt seal, and sometimes the shipper's own seal beside it."""
-        self.counters.seal += 1 + int(self.dice.u() * 40)
+        self.counters.seal += 1 + int(self.dice.u() * SEAL_SKIP)
         seals = [seal_number(carrier.scac[:2], self.counters.seal)]
         if self.dice.chance(0.1):
             seals.append(seal_number("SH", self.dice.integer(100_000, 9_999_999)))
@@ -348,10 +358,3 @@ class Builder:
             self._currencies[origin] = Weighted(table) if table else None
         draw = self._currencies[origin]
         return draw.draw(self.dice) if draw is not None else "USD"
-
-
-def _within(dice: Dice, bounds: tuple[float, float], window: tuple[float, float]) -> float:
-    """A draw in ``bounds``, restricted to a window of it given as fractions (0 to 1)."""
-    low, high = bounds
-    start, end = window
-    return low + (high - low) * (start + (end - start) * dice.u())

@@ -8,15 +8,13 @@ three formats hold exactly the same values.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+import io
+from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 import orjson
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from seawall.filings.flattening import COLUMNS, flatten
 from seawall.simulator.traffic import Shipment
@@ -126,109 +124,62 @@ def truth_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.truth.parquet")
 
 
-def chunked(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    """Consecutive lists of at most ``size`` items."""
-    chunk: list[Any] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-class ParquetRows:
-    """A Parquet file written a chunk of row dicts at a time."""
-
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
-        self.schema = schema
-        self._writer = pq.ParquetWriter(path, schema, compression="zstd")
-
-    def write(self, rows: list[dict[str, Any]]) -> None:
-        """Append rows (dicts keyed by column)."""
-        if rows:
-            self._writer.write_table(pa.Table.from_pylist(rows, schema=self.schema))
-
-    def write_columns(self, columns: dict[str, list[Any]]) -> None:
-        """Append rows given column by column."""
-        if any(len(values) for values in columns.values()):
-            self._writer.write_table(pa.Table.from_pydict(columns, schema=self.schema))
-
-    def close(self) -> None:
-        """Finish the file (writes the footer)."""
-        self._writer.close()
-
-
-class FilingsWriter:
-    """Writes filings in the format the path's extension names, and their truth beside them."""
-
-    def __init__(self, path: Path) -> None:
-        if path.suffix not in FORMATS:
-            raise ValueError(f"{path.name}: the extension must be one of {', '.join(FORMATS)}")
-        self.path = path
-        self._stack = ExitStack()
-        self._text: IO[str] | None = None
-        self._binary: IO[bytes] | None = None
-        self._csv: Any = None
-        self._parquet: ParquetRows | None = None
-        if path.suffix == ".jsonl":
-            self._binary = self._stack.enter_context(path.open("wb"))
-        elif path.suffix == ".csv":
-            self._text = self._stack.enter_context(path.open("w", newline="", encoding="utf-8"))
-            self._csv = csv.writer(self._text, lineterminator="\n")
-            self._csv.writerow(COLUMNS)
-        else:
-            self._parquet = ParquetRows(path, FILING_SCHEMA)
-            self._stack.callback(self._parquet.close)
-        self._truth = ParquetRows(truth_path(path), TRUTH_SCHEMA)
-        self._stack.callback(self._truth.close)
-
-    def write(self, shipments: list[Shipment]) -> None:
-        """Append a chunk of filings and their truth rows."""
-        records = [shipment.record for shipment in shipments]
-        if self._binary is not None:
-            self._binary.write(b"".join(orjson.dumps(record) + b"\n" for record in records))
-        elif self._csv is not None:
-            self._csv.writerows(
-                [row[column] for column in COLUMNS] for record in records for row in flatten(record)
-            )
-        elif self._parquet is not None:
-            self._parquet.write(records)
-        self._truth.write_columns(truth_columns(shipments))
-
-    def __enter__(self) -> FilingsWriter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self._stack.close()
+def encode(shipments: list[Shipment], suffix: str) -> Encoded:
+    """A chunk of filings as the format of ``suffix`` writes them, with its truth table."""
+    records = [shipment.record for shipment in shipments]
+    body: bytes | str | pa.Table
+    if suffix == ".jsonl":
+        body = b"".join([orjson.dumps(record) + b"\n" for record in records])
+    elif suffix == ".csv":
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerows(
+            [row[column] for column in COLUMNS] for record in records for row in flatten(record)
+        )
+        body = text.getvalue()
+    elif suffix == ".parquet":
+        body = pa.Table.from_pylist(records, schema=FILING_SCHEMA)
+    else:
+        raise ValueError(f"the extension must be one of {', '.join(FORMATS)}")
+    truth = pa.Table.from_pydict(truth_columns(shipments), schema=TRUTH_SCHEMA)
+    return Encoded(len(shipments), body, truth)
 
 
 def truth_columns(shipments: list[Shipment]) -> dict[str, list[Any]]:
     """The truth rows of some filings, one per container, as columns."""
-    columns: dict[str, list[Any]] = {name: [] for name in TRUTH_SCHEMA.names}
+    submission: list[Any] = []
+    filer: list[Any] = []
+    document: list[Any] = []
+    container: list[Any] = []
+    threat: list[Any] = []
+    typology: list[Any] = []
+    finding: list[Any] = []
+    invalid: list[Any] = []
+    reason: list[Any] = []
+    variant: list[Any] = []
+    amendment: list[Any] = []
     for shipment in shipments:
         record = shipment.record
-        invalid = shipment.invalid_reason is not None
-        for index, box in enumerate(record["containers"]):
-            threat = index == shipment.threat_box
-            columns["submission_id"].append(record["submission_id"])
-            columns["filer_id"].append(record["filer"]["id"])
-            columns["document_number"].append(record["transport_document"]["number"])
-            columns["container"].append(box["number"])
-            columns["threat"].append(threat)
-            columns["typology"].append(shipment.typology if threat else None)
-            columns["finding"].append(shipment.finding if threat else None)
-            columns["invalid"].append(invalid)
-            columns["invalid_reason"].append(shipment.invalid_reason)
-            columns["variant"].append(shipment.variant if threat else None)
-            columns["amendment"].append(shipment.amendment)
-    return columns
+        boxes = record["containers"]
+        n = len(boxes)
+        submission += [record["submission_id"]] * n
+        filer += [record["filer"]["id"]] * n
+        document += [record["transport_document"]["number"]] * n
+        container += [box["number"] for box in boxes]
+        marks = [False] * n
+        if shipment.threat_box is not None:
+            marks[shipment.threat_box] = True
+        threat += marks
+        for column, value in (
+            (typology, shipment.typology),
+            (finding, shipment.finding),
+            (variant, shipment.variant),
+        ):
+            column += [value if mark else None for mark in marks]
+        invalid += [shipment.invalid_reason is not None] * n
+        reason += [shipment.invalid_reason] * n
+        amendment += [shipment.amendment] * n
+    columns = (submission, filer, document, container, threat, typology, finding, invalid)
+    return dict(zip(TRUTH_SCHEMA.names, (*columns, reason, variant, amendment), strict=True))
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:

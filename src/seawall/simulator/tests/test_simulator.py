@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from seawall.filings.flattening import unflatten
 from seawall.filings.schemas import IngestRecord
 from seawall.filings.validation import parse, to_document
-from seawall.simulator import goods, world
+from seawall.simulator import goods, parallel, world
 from seawall.simulator.cli import app
 from seawall.simulator.config import SimulationConfig, Typology
 from seawall.simulator.exams import agency_names, normalized
@@ -58,6 +58,41 @@ def test_same_seed_same_bytes(tmp_path: Path, suffix: str) -> None:
     assert len(files) == 7
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_same_bytes_with_any_number_of_workers(
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "CHUNK", 400)  # many jobs, finishing out of order
+    config = SimulationConfig(filings=3_000, seed=6)
+    for workers in (1, 3):
+        written = simulate(
+            config,
+            tmp_path / str(workers) / f"traffic{suffix}",
+            watchlists=tmp_path / str(workers) / "lists",
+            history_days=10,
+            history_filings=2_000,
+            workers=workers,
+        )
+        assert written.filings == 5_000
+        assert written.exams > 0
+    files = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1").rglob("*"))
+    assert len(files) == 8  # seven files and the lists' directory
+    for name in files:
+        if (tmp_path / "1" / name).is_file():
+            one, three = (tmp_path / "1" / name).read_bytes(), (tmp_path / "3" / name).read_bytes()
+            assert one == three, name
+
+
+def test_a_call_is_the_same_whenever_it_is_built() -> None:
+    world_ = World(SimulationConfig(filings=2_000, seed=9))
+    traffic = world_.traffic(world_.live_period())
+    calls = traffic.calls()
+    last = [s.record for s in traffic.call(calls[-1])]
+    first = [s.record for s in traffic.call(calls[0])]
+    assert [s.record for s in traffic.call(calls[-1])] == last
+    assert [s.record for s in world_.live()][: len(first)] == first
 
 
 def test_another_seed_other_traffic(tmp_path: Path) -> None:
@@ -159,7 +194,12 @@ def test_in_transit_boxes_go_to_the_us_mostly_from_prince_rupert(traffic: list[S
     assert abs(len(in_transit) - expected) < 0.25 * expected
     assert 0.04 < len(in_transit) / len(records) < 0.11
     ports = Counter(r["route"]["port_of_discharge"] for r in in_transit)
-    assert ports["CAPRR"] / len(in_transit) > 0.5
+    # Prince Rupert lands about 60% of them on average, but it gets only 3 or 4 of the 50 calls
+    # of 20,000 filings, so its share of filings (and of in-transit boxes, 45-70% by seed)
+    # follows those calls' sizes: check its boxes against what it landed, and that it leads.
+    prince_rupert = world.PORTS_BY_CODE["CAPRR"].in_transit_share * landed["CAPRR"]
+    assert abs(ports["CAPRR"] - prince_rupert) < 0.25 * prince_rupert
+    assert ports.most_common(1)[0][0] == "CAPRR"
     assert all(
         r["route"]["destination_country"] == "US"
         and r["route"]["border_crossing"]
