@@ -10,11 +10,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import IO, Any
 
 import orjson
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from seawall.filings.flattening import COLUMNS, flatten
 from seawall.simulator.traffic import Shipment
@@ -122,6 +126,85 @@ TRUTH_SCHEMA = pa.schema(
 def truth_path(path: Path) -> Path:
     """Where the ground truth of a filings file goes: its stem plus ``.truth.parquet``."""
     return path.with_name(f"{path.stem}.truth.parquet")
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """A chunk of filings encoded in the output format, with its truth table."""
+
+    filings: int
+    body: bytes | str | pa.Table
+    truth: pa.Table
+
+
+class ParquetRows:
+    """A Parquet file written a chunk of rows at a time; ``rows`` counts them."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.schema = schema
+        self.rows = 0
+        self._writer = pq.ParquetWriter(path, schema, compression="zstd")
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        """Append rows (dicts keyed by column)."""
+        if rows:
+            self.write_table(pa.Table.from_pylist(rows, schema=self.schema))
+
+    def write_table(self, table: pa.Table) -> None:
+        """Append a table of this file's schema."""
+        if table.num_rows:
+            self._writer.write_table(table)
+            self.rows += table.num_rows
+
+    def close(self) -> None:
+        """Finish the file (writes the footer)."""
+        self._writer.close()
+
+
+class FilingsWriter:
+    """Writes encoded chunks of filings to the path's format, and their truth beside them."""
+
+    def __init__(self, path: Path) -> None:
+        if path.suffix not in FORMATS:
+            raise ValueError(f"{path.name}: the extension must be one of {', '.join(FORMATS)}")
+        self.path = path
+        self._stack = ExitStack()
+        self._text: IO[str] | None = None
+        self._binary: IO[bytes] | None = None
+        self._parquet: ParquetRows | None = None
+        if path.suffix == ".jsonl":
+            self._binary = self._stack.enter_context(path.open("wb"))
+        elif path.suffix == ".csv":
+            self._text = self._stack.enter_context(path.open("w", newline="", encoding="utf-8"))
+            csv.writer(self._text, lineterminator="\n").writerow(COLUMNS)
+        else:
+            self._parquet = ParquetRows(path, FILING_SCHEMA)
+            self._stack.callback(self._parquet.close)
+        self._truth = ParquetRows(truth_path(path), TRUTH_SCHEMA)
+        self._stack.callback(self._truth.close)
+
+    def write_encoded(self, chunk: Encoded) -> None:
+        """Append a chunk made by ``encode`` for this writer's format."""
+        if isinstance(chunk.body, bytes) and self._binary is not None:
+            self._binary.write(chunk.body)
+        elif isinstance(chunk.body, str) and self._text is not None:
+            self._text.write(chunk.body)
+        elif isinstance(chunk.body, pa.Table) and self._parquet is not None:
+            self._parquet.write_table(chunk.body)
+        else:
+            raise TypeError(f"a chunk encoded for another format than {self.path.suffix}")
+        self._truth.write_table(chunk.truth)
+
+    def __enter__(self) -> FilingsWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._stack.close()
 
 
 def encode(shipments: list[Shipment], suffix: str) -> Encoded:
