@@ -15,6 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from seawall.risk.rules.catalogue import HISTORY_FEATURES
+
 # Catalogue features the model reads as numbers (bools become 0/1, null stays missing).
 NUMERIC_FEATURES: tuple[str, ...] = (
     "in_transit",
@@ -48,13 +50,7 @@ NUMERIC_FEATURES: tuple[str, ...] = (
     "container_count",
     "unsealed_container",
     "weight_gap_ratio",
-    "shipper_first_seen",
-    "consignee_first_seen",
-    "party_first_seen",
-    "shipper_prior_filings",
-    "consignee_prior_filings",
-    "party_prior_findings",
-    "seal_reused",
+    *HISTORY_FEATURES,
 )
 
 # Catalogue strings the model reads as categories: places, countries and document kind.
