@@ -9,6 +9,7 @@ from fastapi.openapi.utils import get_openapi
 
 from seawall import __version__
 from seawall.core import problems
+from seawall.core.accounts.cache import PrincipalCache
 from seawall.core.database import Database
 from seawall.core.settings import Settings
 from seawall.filings.routes import router as filings_router
@@ -38,6 +39,7 @@ def create_app(settings: Settings, database: Database) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.principals = PrincipalCache(settings.key_cache_seconds)
     problems.install(app)
     app.include_router(filings_router)
 

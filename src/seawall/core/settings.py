@@ -52,6 +52,12 @@ class Settings(BaseSettings):
         default_factory=lambda: dict(DEFAULT_LEAD_TIMES),
         description="Time before loading a filing is due, per transport mode.",
     )
+    key_cache_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long the API trusts a key it has checked; a revoked key works that "
+        "long at most. 0: check every call.",
+    )
     max_body_bytes: int = Field(
         default=2_000_000, ge=10_000, description="Largest request body for one filing."
     )
