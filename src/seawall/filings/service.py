@@ -162,7 +162,7 @@ def _stored_acknowledgements(
 ) -> dict[tuple[str, str], tuple[dict[str, Any], str]]:
     """The acknowledgement and document already stored for each submission id given."""
     keys = {(sub.filer_id, sub.submission_id) for sub in submissions}
-    rows = session.execute(
+    rows = session.connection().execute(
         select(
             FilingVersion.filer_id,
             FilingVersion.submission_id,
@@ -183,7 +183,7 @@ def _filing_states(
     session: Session, submissions: Sequence[Checked]
 ) -> dict[tuple[str, str], _FilingState]:
     keys = {(sub.filer_id, sub.document_number) for sub in submissions}
-    rows = session.execute(
+    rows = session.connection().execute(
         select(
             Filing.id, Filing.filer_id, Filing.document_number, Filing.status, Filing.latest_version
         ).where(_pair_in(Filing.filer_id, Filing.document_number, keys))
