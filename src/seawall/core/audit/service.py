@@ -47,9 +47,11 @@ def _digest(prev_hash: str, seq: int, at: datetime, event: Event, detail: str) -
 def _head(session: Session) -> tuple[int, str]:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    row = session.connection().execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+    row = (
+        session.connection()
+        .execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
+        .first()
+    )
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
