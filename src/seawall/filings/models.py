@@ -23,7 +23,9 @@ class Filing(Base):
 
     __tablename__ = "filings"
     __table_args__ = (
-        UniqueConstraint("filer_id", "document_number"),
+        # The selective column first: look-ups by many document numbers of a few filers then
+        # walk the index by document number (filer first, PostgreSQL scanned all a filer has).
+        UniqueConstraint("document_number", "filer_id"),
         CheckConstraint("latest_version >= 1", name="has_a_version"),
         Index("ix_filings_discharge_latest", "port_of_discharge", "id"),
     )
@@ -48,7 +50,7 @@ class FilingVersion(Base):
     __tablename__ = "filing_versions"
     __table_args__ = (
         UniqueConstraint("filing_id", "version"),
-        UniqueConstraint("filer_id", "submission_id"),
+        UniqueConstraint("submission_id", "filer_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -1,6 +1,6 @@
 """filings, users, keys and the audit log
 
-Revision ID: a259f1d5ee71
+Revision ID: 4cdd288b824a
 Revises:
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "a259f1d5ee71"
+revision: str = "4cdd288b824a"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.CheckConstraint("latest_version >= 1", name=op.f("ck_filings_has_a_version")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_filings")),
         sa.UniqueConstraint(
-            "filer_id", "document_number", name=op.f("uq_filings_filer_id_document_number")
+            "document_number", "filer_id", name=op.f("uq_filings_document_number_filer_id")
         ),
     )
     with op.batch_alter_table("filings", schema=None) as batch_op:
@@ -116,10 +116,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_filing_versions")),
         sa.UniqueConstraint(
-            "filer_id", "submission_id", name=op.f("uq_filing_versions_filer_id_submission_id")
+            "filing_id", "version", name=op.f("uq_filing_versions_filing_id_version")
         ),
         sa.UniqueConstraint(
-            "filing_id", "version", name=op.f("uq_filing_versions_filing_id_version")
+            "submission_id", "filer_id", name=op.f("uq_filing_versions_submission_id_filer_id")
         ),
     )
     # ### end Alembic commands ###
