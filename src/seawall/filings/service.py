@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
 import orjson
-from sqlalchemy import ColumnElement, Table, and_, insert, select, update
+from sqlalchemy import ColumnElement, Table, and_, select, update
 from sqlalchemy.orm import Session
 
 from seawall.core.audit.service import Event, record
