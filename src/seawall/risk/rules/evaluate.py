@@ -115,32 +115,20 @@ def _quantified(node: Quantified) -> Predicate:
     return quantified
 
 
-def _and(parts: Sequence[Predicate]) -> Predicate:
-    def conjunction(record: Record) -> bool | None:
+def _junction(parts: Sequence[Predicate], decisive: bool) -> Predicate:
+    """AND (``decisive`` False) or OR (``decisive`` True) in SQL's three-valued logic."""
+
+    def combined(record: Record) -> bool | None:
         unknown = False
         for part in parts:
             value = part(record)
-            if value is False:
-                return False
+            if value is decisive:
+                return decisive
             if value is None:
                 unknown = True
-        return None if unknown else True
+        return None if unknown else not decisive
 
-    return conjunction
-
-
-def _or(parts: Sequence[Predicate]) -> Predicate:
-    def disjunction(record: Record) -> bool | None:
-        unknown = False
-        for part in parts:
-            value = part(record)
-            if value is True:
-                return True
-            if value is None:
-                unknown = True
-        return None if unknown else False
-
-    return disjunction
+    return combined
 
 
 def _not(part: Predicate) -> Predicate:
@@ -159,9 +147,9 @@ def to_predicate(node: Condition) -> Predicate:
     """Turn a checked condition into a function of one record: True, False or None (unknown)."""
     match node:
         case BoolOp(op="and", operands=operands):
-            return _and([to_predicate(operand) for operand in operands])
+            return _junction([to_predicate(operand) for operand in operands], decisive=False)
         case BoolOp(operands=operands):
-            return _or([to_predicate(operand) for operand in operands])
+            return _junction([to_predicate(operand) for operand in operands], decisive=True)
         case Not(operand=operand):
             return _not(to_predicate(operand))
         case Compare(op=op, left=left, right=right):
