@@ -7,12 +7,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from seawall.filings import codes
+from seawall.filings.schemas import CountryCode
 
 Text = Annotated[str, Field(min_length=1, max_length=300)]
-CountryCode = Annotated[str, AfterValidator(codes.country_code)]
 
 
 class EntityType(StrEnum):
