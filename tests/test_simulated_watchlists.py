@@ -1,4 +1,5 @@
-"""The simulator's watchlists load into the screener, which finds the parties it planted."""
+"""The simulator's watchlists load into the screener, which finds the parties it planted and
+flags few others."""
 
 from __future__ import annotations
 
@@ -29,18 +30,23 @@ def test_planted_watchlist_parties_are_screened(tmp_path: Path) -> None:
         .get_column("submission_id")
         .to_list()
     )
+    invalid = set(truth.filter(pl.col("invalid")).get_column("submission_id").to_list())
     screener = Screener(entries)
-    hits = misses = 0
+    hits = misses = ordinary = false_matches = 0
     for line in out.read_bytes().splitlines():
         record = orjson.loads(line)
-        if record["submission_id"] not in planted:
+        if record["submission_id"] in invalid:
             continue
-        parties = IngestRecord.model_validate(record).parties
-        if screener.screen_parties(parties):
-            hits += 1
+        matched = bool(screener.screen_parties(IngestRecord.model_validate(record).parties))
+        if record["submission_id"] in planted:
+            hits += matched
+            misses += not matched
         else:
-            misses += 1
+            ordinary += 1
+            false_matches += matched
     assert hits + misses >= 30
     # Exact, misspelled, transliterated and alias forms: this seed plants 35 and all are found.
     # Arabic script without an alias on the list is documented as out of reach, hence not 1.0.
     assert hits / (hits + misses) >= 0.9
+    # An officer can work a list that flags one ordinary filing in a hundred, not more.
+    assert false_matches / ordinary <= 0.01

@@ -124,7 +124,11 @@ def build_entities(config: SimulationConfig, dice: Dice) -> list[Entity]:
         if (other := names.transliterate(dice, name)) is not None:
             aliases.append(other)
         if (native := names.NATIVE_SCRIPT.get(country)) and dice.chance(0.5):
-            aliases.append(f"{dice.pick(native)} {dice.pick(names.TRADES)}")
+            # With a watch word, as the primary name has: a province and a trade alone would
+            # be the name of many an ordinary company ("江苏 Commerce", "Jiangsu Commerce").
+            aliases.append(
+                f"{dice.pick(native)} {dice.pick(WATCH_WORDS)} {dice.pick(names.TRADES)}"
+            )
         agencies = MEMBERSHIP.draw(dice)
         spellings = dict.fromkeys(agencies, name)
         if len(agencies) == 2 and len(aliases) > 1 and dice.chance(0.5):
