@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from seawall.core.audit.models import AuditEntry
@@ -119,8 +119,3 @@ def _entries(session: Session, batch: int) -> Iterator[AuditEntry]:
             return
         yield from page
         after = page[-1].seq
-
-
-def count(session: Session) -> int:
-    """How many rows the log holds."""
-    return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
