@@ -1,0 +1,72 @@
+"""Risk assessments, one per filing version, and the configuration generation they were made with."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from seawall.core.database import Base, BigId
+
+
+class Assessment(Base):
+    """The risk of one filing version: score, band, action and the explanation an officer reads.
+
+    Re-scoring (a new pack, watchlist or model) replaces the row's figures in place; the audit
+    log keeps that it happened. The route and party columns are copied from the version so the
+    worklist and the history features are answered from this table alone.
+    """
+
+    __tablename__ = "risk_assessments"
+    __table_args__ = (Index("ix_risk_assessments_port_eta", "port_of_discharge", "discharge_eta"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    filing_version_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("filing_versions.id"), unique=True
+    )
+    filing_id: Mapped[int] = mapped_column(BigId, ForeignKey("filings.id"), index=True)
+    version: Mapped[int]
+    current: Mapped[bool] = mapped_column(doc="True for the filing's latest version only.")
+    received_at: Mapped[datetime]
+    document_number: Mapped[str] = mapped_column(String(35))
+    port_of_discharge: Mapped[str] = mapped_column(String(5))
+    discharge_eta: Mapped[datetime]
+    shipper_key: Mapped[str] = mapped_column(String(400), index=True)
+    consignee_key: Mapped[str] = mapped_column(String(400), index=True)
+    score: Mapped[float] = mapped_column(doc="0 to 100; see docs/targeting.md.")
+    band: Mapped[str] = mapped_column(String(10))
+    action: Mapped[str] = mapped_column(String(12))
+    rule_score: Mapped[int]
+    watchlist_score: Mapped[float] = mapped_column(doc="Best watchlist match, 0 when none.")
+    model_probability: Mapped[float | None]
+    model_version: Mapped[str | None] = mapped_column(String(40))
+    generation: Mapped[int] = mapped_column(doc="The risk configuration it was scored under.")
+    explanation: Mapped[str] = mapped_column(Text, doc="JSON: rules hit, matches, reasons.")
+    assessed_at: Mapped[datetime]
+
+
+class AssessedSeal(Base):
+    """A seal number on a scored filing version, for the seal-reuse history feature."""
+
+    __tablename__ = "risk_seals"
+
+    assessment_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("risk_assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    seal: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+
+class Configuration(Base):
+    """One row: the generation of the node's risk configuration (packs, watchlists, model).
+
+    Every change bumps it; a serving process that sees a new generation rebuilds its scorer,
+    and assessments made under an older one are re-scored.
+    """
+
+    __tablename__ = "risk_configuration"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    generation: Mapped[int]
+    changed_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(200))

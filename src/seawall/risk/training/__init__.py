@@ -1,0 +1,1 @@
+"""Training the node's model on its exam outcomes, and the registry of trained versions."""
