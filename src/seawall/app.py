@@ -14,6 +14,7 @@ from seawall.core.database import Database
 from seawall.core.settings import Settings
 from seawall.filings.routes import router as filings_router
 from seawall.filings.schemas import Filing
+from seawall.risk.scoring import routes as risk_routes
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -42,6 +43,7 @@ def create_app(settings: Settings, database: Database) -> FastAPI:
     app.state.principals = PrincipalCache(settings.key_cache_seconds)
     problems.install(app)
     app.include_router(filings_router)
+    app.state.filing_hooks = [risk_routes.install(app, settings)]
 
     @app.get("/healthz", tags=["node"], summary="Liveness and database reachability")
     def healthz() -> dict[str, str]:

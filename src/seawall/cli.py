@@ -13,8 +13,14 @@ from seawall.core.accounts.cli import keys, users
 from seawall.core.audit.cli import audit
 from seawall.core.node import Node, node_of
 from seawall.demo import demo
+from seawall.exams.cli import app as exams_cli
 from seawall.filings.cli import app as filings_cli
 from seawall.risk.backtest.cli import app as backtest_cli
+from seawall.risk.rules.cli import rules
+from seawall.risk.scoring.cli import app as scoring_cli
+from seawall.risk.training.cli import app as training_cli
+from seawall.risk.training.cli import models
+from seawall.risk.watchlists.cli import watchlist
 from seawall.simulator.cli import app as simulator_cli
 
 app = typer.Typer(
@@ -76,6 +82,12 @@ app.add_typer(audit, name="audit")
 app.add_typer(filings_cli)
 app.add_typer(simulator_cli)
 app.add_typer(backtest_cli)
+app.add_typer(scoring_cli)
+app.add_typer(training_cli)
+app.add_typer(models, name="models")
+app.add_typer(rules, name="rules")
+app.add_typer(watchlist, name="watchlist")
+app.add_typer(exams_cli, name="exams")
 app.command("demo")(demo)
 
 

@@ -58,6 +58,18 @@ class Settings(BaseSettings):
         description="How long the API trusts a key it has checked; a revoked key works that "
         "long at most. 0: check every call.",
     )
+    in_play_days: float = Field(
+        default=7.0,
+        ge=0,
+        description="A filing stays in play (re-scored when packs, watchlists or the model "
+        "change) until this many days after its box's discharge ETA.",
+    )
+    risk_refresh_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often the API checks for a new risk configuration (packs, "
+        "watchlists, model) loaded by another process. 0: every call.",
+    )
     max_body_bytes: int = Field(
         default=2_000_000, ge=10_000, description="Largest request body for one filing."
     )

@@ -67,8 +67,14 @@ def _store(
     request: Request, principal: Principal, outcomes: list[Checked | Acknowledgement]
 ) -> list[Acknowledgement]:
     settings = node_settings(request)
+    hooks: list[service.StoredHook] = request.app.state.filing_hooks
     with node_database(request).transaction() as session:
         answers = service.submit(session, outcomes, settings.lead_times, principal.actor)
+        stored = [
+            (answer.ack["filing_id"], answer.ack["version"]) for answer in answers if answer.fresh
+        ]
+        for hook in hooks:
+            hook(session, stored)
     return [answer.acknowledgement for answer in answers]
 
 

@@ -8,7 +8,7 @@ per table per call, since bulk files bring a million filings at a time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
@@ -24,6 +24,9 @@ from seawall.filings.intake import Checked, rejected
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
 from seawall.filings.schemas import Acknowledgement, FieldError
 
+# Called in the storing transaction with the (filing id, version) of each version just stored:
+# how other features (risk scoring) act on new filings without filings knowing them.
+StoredHook = Callable[[Session, list[tuple[int, int]]], None]
 _FILINGS = cast(Table, Filing.__table__)
 _VERSIONS = cast(Table, FilingVersion.__table__)
 

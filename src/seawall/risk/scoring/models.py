@@ -1,4 +1,4 @@
-"""Risk assessments, one per filing version, and the configuration generation they were made with."""
+"""Risk assessments, one per filing version, and the configuration generation behind them."""
 
 from __future__ import annotations
 

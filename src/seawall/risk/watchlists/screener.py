@@ -8,8 +8,9 @@ parties file again and again, so most parties cost one dictionary look-up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -42,6 +43,26 @@ class NameMatch:
     name_normalized: str
     entry_normalized: str
     name_score: float
+
+
+class PartyFacts(NamedTuple):
+    """What screening reads of a party: its name, identifier, country and city."""
+
+    name: str
+    identifier: str | None
+    country: str
+    city: str
+
+    @classmethod
+    def of(cls, party: Party) -> PartyFacts:
+        """The facts of a validated party."""
+        return cls(party.name, party.identifier, party.address.country, party.address.city)
+
+    @classmethod
+    def of_document(cls, party: Mapping[str, Any]) -> PartyFacts:
+        """The facts of a party in a stored filing document (``to_document`` form)."""
+        address = party["address"]
+        return cls(party["name"], party.get("identifier"), address["country"], address["city"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +133,10 @@ class Screener:
         values = names.to_list() if isinstance(names, pl.Series) else names
         return [self.match_name(name) if name else () for name in values]
 
-    def screen_party(self, role: str, party: Party) -> list[Match]:
+    def screen_party(self, role: str, party: Party | PartyFacts) -> list[Match]:
         """Every entry ``party`` matches (final score at or above the threshold), best first."""
+        if isinstance(party, Party):
+            party = PartyFacts.of(party)
         candidates = dict(self._entry_hits(party.name))
         identifier = normalize_identifier(party.identifier) if party.identifier else ""
         for position in self._by_identifier.get(identifier, ()):
@@ -127,13 +150,21 @@ class Screener:
         matches.sort(key=lambda m: -m.score)
         return matches
 
-    def screen_parties(self, parties: Parties) -> list[Match]:
-        """Every watchlist match of every party of one filing, best first."""
+    def screen_parties(self, parties: Parties | Mapping[str, Any]) -> list[Match]:
+        """Every watchlist match of every party of one filing, best first.
+
+        ``parties`` is the validated model or the ``parties`` object of a stored document.
+        """
         matches = []
         for role in ROLES:
-            party = getattr(parties, role)
-            if party is not None:
-                matches.extend(self.screen_party(role, party))
+            if isinstance(parties, Parties):
+                party = getattr(parties, role)
+                facts = None if party is None else PartyFacts.of(party)
+            else:
+                found = parties.get(role)
+                facts = None if found is None else PartyFacts.of_document(found)
+            if facts is not None:
+                matches.extend(self.screen_party(role, facts))
         matches.sort(key=lambda m: -m.score)
         return matches
 
@@ -149,7 +180,7 @@ class Screener:
         return self._name_match(variant, key, score)
 
     def _finish(
-        self, role: str, party: Party, entry: WatchlistEntry, name: NameMatch, identifier: str
+        self, role: str, party: PartyFacts, entry: WatchlistEntry, name: NameMatch, identifier: str
     ) -> Match:
         """The match with identifier and address adjustments applied and explained."""
         adjustments: list[Adjustment] = []
@@ -163,13 +194,13 @@ class Screener:
                 adjustments.append(Adjustment("identifier differs", IDENTIFIER_DIFFERS_POINTS))
         country_match: bool | None = None
         if entry.home_country:
-            country_match = entry.home_country == party.address.country
+            country_match = entry.home_country == party.country
             if not country_match:
-                reason = f"country {party.address.country} not {entry.home_country}"
+                reason = f"country {party.country} not {entry.home_country}"
                 adjustments.append(Adjustment(reason, COUNTRY_MISMATCH_POINTS))
         city_match: bool | None = None
         if entry.address.city:
-            city_match = normalize_place(entry.address.city) == normalize_place(party.address.city)
+            city_match = normalize_place(entry.address.city) == normalize_place(party.city)
             if city_match:
                 adjustments.append(Adjustment(f"city {entry.address.city}", CITY_MATCH_POINTS))
         score = name.name_score + sum(a.points for a in adjustments)

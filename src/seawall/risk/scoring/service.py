@@ -1,0 +1,125 @@
+"""Scoring on the node: the scorer built from what the node has loaded, and the three jobs.
+
+- :func:`score_posted`: inside a filing POST, the versions it stored (row-wise path);
+- :func:`score_pending`: ``seawall score``, every version not yet scored (bulk path);
+- :func:`rescore_in_play`: after a pack, watchlist or model change, the filings still in play.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from seawall.core.audit.service import Event, record
+from seawall.core.database import Database, utcnow
+from seawall.core.node import Node
+from seawall.core.settings import Settings
+from seawall.risk.rules.norms import EMPTY_NORMS
+from seawall.risk.rules.store import active_rules
+from seawall.risk.scoring import configuration, store
+from seawall.risk.scoring.scorer import Scorer
+from seawall.risk.training.registry import active_model
+from seawall.risk.watchlists import Screener
+from seawall.risk.watchlists.store import active_entries
+
+CHUNK = 20_000  # versions per bulk step: one transaction and one model call each
+
+
+def build_scorer(session: Session, settings: Settings) -> Scorer:
+    """The scorer of the node's configuration as it stands in the database."""
+    entries = active_entries(session)
+    trained = active_model(session)
+    return Scorer(
+        rules=active_rules(session, settings.agency),
+        screener=Screener(entries) if entries else None,
+        model=None if trained is None else trained.model,
+        norms=EMPTY_NORMS if trained is None else trained.norms,
+        lead_times=settings.lead_times,
+        generation=configuration.generation(session),
+    )
+
+
+class ScorerCache:
+    """The serving process's scorer, rebuilt when the configuration's generation moves.
+
+    The generation is read at most every ``refresh_seconds``, so a change made by another
+    process (``seawall watchlist load``) reaches the API within that time.
+    """
+
+    def __init__(self, settings: Settings, refresh_seconds: float) -> None:
+        self.settings = settings
+        self.refresh_seconds = refresh_seconds
+        self._scorer: Scorer | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> Scorer:
+        """The scorer for the configuration in force (checked, rebuilt when it changed)."""
+        now = time.monotonic()
+        scorer = self._scorer
+        if scorer is not None and now - self._checked < self.refresh_seconds:
+            return scorer
+        with self._lock:
+            current = configuration.generation(session)
+            if self._scorer is None or self._scorer.generation != current:
+                self._scorer = build_scorer(session, self.settings)
+            self._checked = now
+            return self._scorer
+
+
+def score_posted(session: Session, scorer: Scorer, keys: Sequence[tuple[int, int]]) -> None:
+    """Score the versions a POST just stored, by (filing id, version), in its transaction."""
+    versions = store.versions_by_number(session, keys)
+    if not versions:
+        return
+    history = store.history_around(session, [v.document for v in versions])
+    today = utcnow().date()
+    assessed = [scorer.assess_one(v.input, history, today) for v in versions]
+    store.save(session, versions, assessed, scorer.generation)
+
+
+def _score_ids(
+    database: Database,
+    settings: Settings,
+    ids: Sequence[int],
+    advance: Callable[[int], None],
+) -> int:
+    """Bulk-score the versions with these ids, chunk by chunk, history growing as it goes."""
+    with database.transaction(write=False) as session:
+        scorer = build_scorer(session, settings)
+        history = store.full_history(session)
+    today = utcnow().date()
+    for start in range(0, len(ids), CHUNK):
+        with database.transaction() as session:
+            versions = store.versions_by_id(session, ids[start : start + CHUNK])
+            history = store.with_versions(session, history, versions)
+            assessed = scorer.assess_many([v.input for v in versions], history, today)
+            store.save(session, versions, assessed, scorer.generation)
+        advance(len(versions))
+    return len(ids)
+
+
+def score_pending(node: Node, advance: Callable[[int], None]) -> int:
+    """Score every stored version that has no assessment yet (``seawall score``); how many."""
+    with node.database.transaction(write=False) as session:
+        ids = store.unscored_ids(session)
+    return _score_ids(node.database, node.settings, ids, advance)
+
+
+def rescore_in_play(
+    node: Node, *, actor: str, advance: Callable[[int], None] = lambda _units: None
+) -> int:
+    """Re-score the filings in play that were scored under an older configuration; how many."""
+    since = utcnow() - timedelta(days=node.settings.in_play_days)
+    with node.database.transaction(write=False) as session:
+        current = configuration.generation(session)
+        ids = store.in_play_ids(session, since, below_generation=current)
+    done = _score_ids(node.database, node.settings, ids, advance)
+    with node.database.transaction() as session:
+        detail = {"generation": current, "filings": done}
+        record(session, [Event(actor, "risk:rescored", "risk", str(current), detail)])
+    return done
