@@ -1,8 +1,10 @@
 """Watchlist screening (BRIEF step 3): every party of every filing against the node's lists.
 
-Pure logic, no database: :func:`load_watchlist` parses and validates a CSV or JSON Lines file
-into :class:`WatchlistEntry` objects (or refuses it whole), and a :class:`Screener` built from
-them screens parties fuzzily and explains each :class:`Match`. See ``docs/watchlists.md``.
+:func:`load_watchlist` parses and validates a CSV or JSON Lines file into
+:class:`WatchlistEntry` objects (or refuses it whole), and a :class:`Screener` built from them
+screens parties fuzzily and explains each :class:`Match`: pure logic, no database. The node's
+entries are kept by ``store.py`` (``save_entries``, ``active_entries``) and loaded with
+``seawall watchlist load`` (``cli.py``). See ``docs/watchlists.md``.
 """
 
 from seawall.risk.watchlists.loader import (

@@ -87,10 +87,11 @@ def load_watchlist(path: Path) -> list[WatchlistEntry]:
 def parse_watchlist(data: bytes | str, fmt: Format) -> list[WatchlistEntry]:
     """Validated entries from a file's content; raises WatchlistRejected listing every problem."""
     if isinstance(data, bytes):
+        encoded = data
         try:
-            data = data.decode("utf-8-sig")
+            data = encoded.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise WatchlistRejected([RowProblem(0, "file", f"not UTF-8: {error}")]) from None
+            raise WatchlistRejected([_not_utf8(encoded, error)]) from None
     problems: list[RowProblem] = []
     rows = _csv_rows(data, problems) if fmt == "csv" else _jsonl_rows(data, problems)
     entries: list[WatchlistEntry] = []
@@ -113,33 +114,51 @@ def parse_watchlist(data: bytes | str, fmt: Format) -> list[WatchlistEntry]:
     return entries
 
 
+def _not_utf8(data: bytes, error: UnicodeDecodeError) -> RowProblem:
+    """Where the first undecodable byte is: its line, and its byte column on that line."""
+    line = data.count(b"\n", 0, error.start) + 1
+    column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+    byte = data[error.start : error.start + 1].hex()
+    return RowProblem(line, "file", f"not UTF-8: byte 0x{byte} at byte {column} of the line")
+
+
 def _problems(line: int, error: ValidationError) -> Iterator[RowProblem]:
     for detail in error.errors():
         field = ".".join(str(part) for part in detail["loc"]) or "row"
-        yield RowProblem(line, field, detail["msg"])
+        yield RowProblem(line, field, detail["msg"].removeprefix("Value error, "))
 
 
 def _csv_rows(text: str, problems: list[RowProblem]) -> Iterator[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        problems.append(RowProblem(1, "header", f"unreadable CSV: {error}"))
+        return
     if not header:
         problems.append(RowProblem(0, "file", "empty file: expected a header line"))
         return
     for column in header:
         if column not in CSV_COLUMNS:
-            problems.append(RowProblem(1, column, f"unknown column; expected {CSV_COLUMNS}"))
+            known = ", ".join(CSV_COLUMNS)
+            problems.append(RowProblem(1, column[:60], f"unknown column; the columns are {known}"))
     for column in REQUIRED_COLUMNS:
         if column not in header:
             problems.append(RowProblem(1, column, "required column missing"))
     if problems:
         return
     start = 2
-    for cells in reader:
-        if None in cells:  # more cells than the header names
-            problems.append(RowProblem(start, "row", "more cells than columns"))
-        else:
-            yield start, _csv_entry(cells)
-        start = reader.line_num + 1
+    try:
+        for cells in reader:
+            if None in cells:  # more cells than the header names
+                problems.append(RowProblem(start, "row", "more cells than columns"))
+            else:
+                yield start, _csv_entry(cells)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        # A cell over the csv module's limit (128 KiB) or a stray NUL: the reader cannot
+        # find the next row reliably after it, so the rest of the file is not read.
+        problems.append(RowProblem(start, "row", f"unreadable CSV: {error}"))
 
 
 def _csv_entry(cells: dict[str, str]) -> dict[str, Any]:

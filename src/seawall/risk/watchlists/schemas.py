@@ -7,11 +7,21 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from seawall.filings.schemas import CountryCode
 
-Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+def _printable(value: str) -> str:
+    """Refuse control characters: a NUL cannot be stored in PostgreSQL text, and none of them
+    belongs in a name, a reason or an identifier (they hide differences from the officer)."""
+    for char in value:
+        if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+            raise ValueError(f"control character U+{ord(char):04X} is not allowed")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_printable)]
 
 
 class EntityType(StrEnum):
@@ -30,7 +40,7 @@ class EntryAddress(BaseModel):
 
     street: Text | None = None
     city: Text | None = None
-    postal_code: Annotated[str, Field(max_length=20)] | None = None
+    postal_code: Annotated[str, Field(max_length=20), AfterValidator(_printable)] | None = None
     country: CountryCode | None = None
 
 
@@ -47,9 +57,9 @@ class WatchlistEntry(BaseModel):
     country: CountryCode | None = Field(
         default=None, description="Country of the party; the address's country if not given."
     )
-    identifiers: tuple[Annotated[str, Field(min_length=1, max_length=64)], ...] = Field(
-        default=(), max_length=50
-    )
+    identifiers: tuple[
+        Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_printable)], ...
+    ] = Field(default=(), max_length=50)
     source: Text = Field(description="Who listed it: the list or the unit that owns the entry.")
     reason: Text = Field(description="Why it is listed, shown to the officer with each match.")
     listed_on: date | None = None
