@@ -15,9 +15,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
-from seawall.risk.model import Prediction, TrainedModel
+from seawall.risk.model import Reason, TrainedModel
 from seawall.risk.rules.catalogue import polars_schema
 from seawall.risk.rules.evaluate import score_record
 from seawall.risk.rules.features import FilingInput, filing_features
@@ -29,7 +30,20 @@ from seawall.risk.scoring import combination
 from seawall.risk.watchlists import Match, Screener
 
 WATCHLIST_SCORE = "watchlist_score"
+Floats = npt.NDArray[np.float64]
 MODEL_REASONS = 3  # the model's main reasons an officer reads; more is noise at a glance
+REASONS_FROM = combination.REVIEW_AT  # model reasons for filings an officer reviews or examines
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the model and the explanation are built from, one entry per filing version."""
+
+    keys: list[str]
+    hits: list[list[str]]  # ids of the rules hit, in rule order
+    rule_scores: list[int]
+    matches: list[list[Match]]  # watchlist matches, best first
+    frame: pl.DataFrame | None  # features, rule_score and watchlist_score: the model's input
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,26 +106,24 @@ class Scorer:
         rules = score_record(record, in_effect(self.rules, on))
         matches = self.matches(item.document)
         best = matches[0].score if matches else 0.0
-        prediction = None
+        frame = None
         if self.model is not None:
             frame = pl.DataFrame([record], schema=polars_schema()).with_columns(
                 pl.lit(rules.total, dtype=pl.Int64).alias(RULE_SCORE),
                 pl.lit(best, dtype=pl.Float64).alias(WATCHLIST_SCORE),
             )
-            prediction = self.model.predict(frame, top_k=MODEL_REASONS)
         hits = [hit.rule_id for hit in rules.hits]
-        return self._finish([item.key], [hits], [rules.total], [matches], prediction)[0]
+        return self._finish(Inputs([item.key], [hits], [rules.total], [matches], frame))[0]
 
-    def assess_many(
+    def inputs(
         self, items: Sequence[FilingInput], history: pl.DataFrame | None, on: date
-    ) -> list[Assessed]:
-        """Score many filing versions at once (bulk): one answer each, in order.
+    ) -> Inputs:
+        """The bulk path up to the model: features, rules hit and watchlist matches.
 
         ``history`` is the history frame of the node's filings, which may include ``items``
-        themselves: only filings received strictly before each one count.
+        themselves: only filings received strictly before each one count. Training builds its
+        frame here too, so the model learns from the inputs it is given in service.
         """
-        if not items:
-            return []
         records = [{"key": item.key} | self.record(item, None) for item in items]
         frame = pl.DataFrame(records, schema={"key": pl.String, **polars_schema()})
         if history is not None:
@@ -122,51 +134,76 @@ class Scorer:
         frame = score_frame(frame, in_effect(self.rules, on))
         matches = [self.matches(item.document) for item in items]
         best = [found[0].score if found else 0.0 for found in matches]
-        prediction = None
-        if self.model is not None:
-            frame = frame.with_columns(pl.Series(WATCHLIST_SCORE, best, dtype=pl.Float64))
-            prediction = self.model.predict(frame, top_k=MODEL_REASONS)
-        return self._finish(
+        frame = frame.with_columns(pl.Series(WATCHLIST_SCORE, best, dtype=pl.Float64))
+        return Inputs(
             frame.get_column("key").to_list(),
             frame.get_column(RULES_HIT).to_list(),
             frame.get_column(RULE_SCORE).to_list(),
             matches,
-            prediction,
+            frame,
         )
 
-    def _finish(
-        self,
-        keys: Sequence[str],
-        hits: Sequence[Sequence[str]],
-        rule_scores: Sequence[int],
-        matches: Sequence[Sequence[Match]],
-        prediction: Prediction | None,
+    def assess_many(
+        self, items: Sequence[FilingInput], history: pl.DataFrame | None, on: date
     ) -> list[Assessed]:
+        """Score many filing versions at once (bulk): one answer each, in order."""
+        if not items:
+            return []
+        return self._finish(self.inputs(items, history, on))
+
+    def _predict(
+        self, frame: pl.DataFrame, points: Floats, best: Floats
+    ) -> tuple[Floats, list[list[Reason] | None]]:
+        """The model's probabilities, and its reasons for the rows an officer will read.
+
+        Reasons (exact TreeSHAP contributions) cost a hundred times a prediction, so they are
+        computed only where the combined score reaches ``REASONS_FROM``; both paths apply the
+        same cut, on the same scores.
+        """
+        assert self.model is not None
+        probability = self.model.predict(frame).probability
+        wanted = combination.combine(points, best, probability) >= REASONS_FROM
+        reasons: list[list[Reason] | None] = [None] * frame.height
+        if wanted.any():
+            rows = np.flatnonzero(wanted)
+            explained = self.model.predict(frame[rows], top_k=MODEL_REASONS).reasons or []
+            for row, found in zip(rows, explained, strict=True):
+                reasons[int(row)] = found
+        return probability, reasons
+
+    def _finish(self, inputs: Inputs) -> list[Assessed]:
         """Combine the three signals and explain each row (the one code both paths share)."""
         rules_by_id = {rule.id: rule for rule in self.rules}
-        best = np.array([found[0].score if found else 0.0 for found in matches], dtype=np.float64)
-        points = np.asarray(rule_scores, dtype=np.float64)
-        probability = None if prediction is None else prediction.probability
+        best = np.array(
+            [found[0].score if found else 0.0 for found in inputs.matches], dtype=np.float64
+        )
+        points = np.asarray(inputs.rule_scores, dtype=np.float64)
+        probability = None
+        reasons: list[list[Reason] | None] = [None] * len(inputs.keys)
+        if self.model is not None and inputs.frame is not None:
+            probability, reasons = self._predict(inputs.frame, points, best)
         scores = combination.combine(points, best, probability)
         bands = combination.band(scores)
         actions = combination.action(scores, best)
         assessed = []
-        for row, key in enumerate(keys):
+        for row, key in enumerate(inputs.keys):
             model = None
             chance = None
-            if prediction is not None and self.model is not None:
-                chance = round(float(prediction.probability[row]), 6)
-                reasons = prediction.reasons[row] if prediction.reasons else []
+            if probability is not None and self.model is not None:
+                chance = round(float(probability[row]), 6)
+                found = reasons[row]
                 model = {
                     "version": self.model.version,
                     "probability": chance,
-                    "reasons": [
+                    "reasons": None
+                    if found is None
+                    else [
                         {
                             "feature": reason.feature,
                             "value": _plain(reason.value),
                             "contribution": round(reason.contribution, 4),
                         }
-                        for reason in reasons
+                        for reason in found
                     ],
                 }
             score = round(float(scores[row]), 2)
@@ -174,7 +211,7 @@ class Scorer:
                 "score": score,
                 "band": str(bands[row]),
                 "action": str(actions[row]),
-                "rule_score": int(rule_scores[row]),
+                "rule_score": int(inputs.rule_scores[row]),
                 "rules": [
                     {
                         "id": rule_id,
@@ -182,11 +219,12 @@ class Scorer:
                         "score": rules_by_id[rule_id].score,
                         "rationale": rules_by_id[rule_id].rationale,
                     }
-                    for rule_id in hits[row]
+                    for rule_id in inputs.hits[row]
                 ],
                 "watchlist_score": float(best[row]),
                 "watchlist": [
-                    match.to_dict() | {"explanation": match.explain()} for match in matches[row]
+                    match.to_dict() | {"explanation": match.explain()}
+                    for match in inputs.matches[row]
                 ],
                 "model": model,
                 "generation": self.generation,
@@ -197,7 +235,7 @@ class Scorer:
                     score=score,
                     band=str(bands[row]),
                     action=str(actions[row]),
-                    rule_score=int(rule_scores[row]),
+                    rule_score=int(inputs.rule_scores[row]),
                     watchlist_score=float(best[row]),
                     model_probability=chance,
                     model_version=None if self.model is None else self.model.version,

@@ -24,18 +24,14 @@ from sqlalchemy.orm import Session
 from seawall.core.settings import Settings
 from seawall.exams.queries import findings_by_filing, outcomes_frame
 from seawall.filings.models import Filing, FilingVersion
-from seawall.risk.rules.catalogue import polars_schema
 from seawall.risk.rules.features import FilingInput
 from seawall.risk.rules.history import (
     HISTORY_SCHEMA,
-    filings_frame,
-    history_features,
     history_row,
 )
 from seawall.risk.rules.norms import Norms, build_norms, goods_frame
-from seawall.risk.rules.packs import in_effect
-from seawall.risk.rules.vectorized import RULES_HIT, score_frame
-from seawall.risk.scoring.scorer import WATCHLIST_SCORE, Scorer
+from seawall.risk.rules.vectorized import RULES_HIT
+from seawall.risk.scoring.scorer import Scorer
 from seawall.risk.scoring.service import build_scorer
 
 LABEL, TIME, SELECTED_BY, IS_RANDOM, WEIGHT = (
@@ -147,29 +143,17 @@ def _scan(session: Session, until: datetime) -> _Scan:
 def scoring_frame(
     scorer: Scorer, items: Sequence[FilingInput], history: pl.DataFrame
 ) -> pl.DataFrame:
-    """The model's input frame of ``items`` as ``Scorer.assess_many`` builds it, with
-    ``rule_score`` from the rules in effect on each item's day and ``watchlist_score``."""
-    records = [{"key": item.key} | scorer.record(item, None) for item in items]
-    frame = pl.DataFrame(records, schema={"key": pl.String, **polars_schema()})
-    rows = [history_row(item.document, item.received_at, item.key) for item in items]
-    known = history_features(history, filings_frame(rows))
-    names = [name for name in known.columns if name != "key"]
-    frame = frame.drop(names).join(known, on="key", how="left").select(frame.columns)
-    days = pl.Series([item.received_at.date() for item in items])
+    """The model's input frame of ``items``, built by the scorer's own bulk path
+    (``Scorer.inputs``) with the rules in effect on each item's day."""
+    by_day: dict[date, list[FilingInput]] = {}
+    for item in items:
+        by_day.setdefault(item.received_at.date(), []).append(item)
     parts = []
-    for day in days.unique().sort().to_list():
-        part = frame.filter(days == day)
-        parts.append(score_frame(part, in_effect(scorer.rules, day)))
-    scored = pl.concat(parts).drop(RULES_HIT)
-    best = {item.key: _best(scorer, item) for item in items}
-    return scored.with_columns(
-        pl.col("key").replace_strict(best, return_dtype=pl.Float64).alias(WATCHLIST_SCORE)
-    )
-
-
-def _best(scorer: Scorer, item: FilingInput) -> float:
-    matches = scorer.matches(item.document)
-    return matches[0].score if matches else 0.0
+    for day, chosen in sorted(by_day.items()):
+        frame = scorer.inputs(chosen, history, day).frame
+        assert frame is not None  # the bulk path always builds it
+        parts.append(frame.drop(RULES_HIT))
+    return pl.concat(parts)
 
 
 def training_data(session: Session, settings: Settings, since: date | None) -> TrainingData:

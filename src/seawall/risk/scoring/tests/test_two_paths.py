@@ -21,7 +21,7 @@ from seawall.risk.rules.norms import Norms, build_norms, goods_frame
 from seawall.risk.rules.packs import agency_rules
 from seawall.risk.rules.vectorized import RULE_SCORE
 from seawall.risk.scoring.combination import MODEL_EXTRA_FEATURES
-from seawall.risk.scoring.scorer import WATCHLIST_SCORE, Scorer
+from seawall.risk.scoring.scorer import REASONS_FROM, WATCHLIST_SCORE, Scorer
 from seawall.risk.watchlists import Screener
 from seawall.risk.watchlists.loader import load_watchlist
 from seawall.simulator.config import SimulationConfig
@@ -99,7 +99,9 @@ def test_bulk_and_single_agree_on_every_filing(traffic: Traffic, scorer: Scorer)
     # The comparison means something only if every signal shows up somewhere.
     assert any(e["rules"] for e in bulk)
     assert any(e["watchlist"] for e in bulk)
-    assert all(e["model"] and e["model"]["reasons"] for e in bulk)
+    # The model explains what an officer will read, and only that.
+    assert all(bool(e["model"]["reasons"]) == (e["score"] >= REASONS_FROM) for e in bulk)
+    assert any(e["model"]["reasons"] for e in bulk)
     assert len({e["score"] for e in bulk}) > 10
 
 
