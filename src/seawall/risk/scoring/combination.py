@@ -150,10 +150,3 @@ def action(score: npt.ArrayLike, watchlist_score: npt.ArrayLike) -> Strings:
         (s >= REVIEW_AT) | (matches >= WATCHLIST_MATCH),
     ]
     return np.asarray(np.select(conditions, ["do-not-load", "examine", "review"], "release"))
-
-
-def prior_log_odds(rule_score: npt.ArrayLike, watchlist_score: npt.ArrayLike) -> Floats:
-    """Log-odds of the no-model score: the prior a model trained with ``MODEL_OFFSET`` corrects."""
-    p = probability_of_score(combine(rule_score, watchlist_score, None))
-    p = np.clip(p, FLOOR_PROBABILITY, 1.0 - FLOOR_PROBABILITY)
-    return np.asarray(np.log(p / (1.0 - p)))

@@ -32,6 +32,7 @@ from seawall.risk.watchlists import Match, Screener
 WATCHLIST_SCORE = "watchlist_score"
 Floats = npt.NDArray[np.float64]
 MODEL_REASONS = 3  # the model's main reasons an officer reads; more is noise at a glance
+_MODEL_SCHEMA = {**polars_schema(), RULE_SCORE: pl.Int64(), WATCHLIST_SCORE: pl.Float64()}
 REASONS_FROM = combination.REVIEW_AT  # model reasons for filings an officer reviews or examines
 
 
@@ -108,10 +109,8 @@ class Scorer:
         best = matches[0].score if matches else 0.0
         frame = None
         if self.model is not None:
-            frame = pl.DataFrame([record], schema=polars_schema()).with_columns(
-                pl.lit(rules.total, dtype=pl.Int64).alias(RULE_SCORE),
-                pl.lit(best, dtype=pl.Float64).alias(WATCHLIST_SCORE),
-            )
+            extra = {RULE_SCORE: rules.total, WATCHLIST_SCORE: best}
+            frame = pl.DataFrame([record | extra], schema=_MODEL_SCHEMA)
         hits = [hit.rule_id for hit in rules.hits]
         return self._finish(Inputs([item.key], [hits], [rules.total], [matches], frame))[0]
 

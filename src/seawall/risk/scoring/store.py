@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import orjson
 import polars as pl
-from sqlalchemy import ColumnElement, Select, Table, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, select, union, update
 from sqlalchemy.orm import Session
 
 from seawall.core.database import insert_rows, utcnow
@@ -168,18 +168,14 @@ def history_around(session: Session, documents: Sequence[dict[str, Any]]) -> lis
     """The history rows that can bear on these filings: same shipper, consignee or a seal."""
     shippers = {party_key(doc["parties"]["shipper"]) for doc in documents}
     consignees = {party_key(doc["parties"]["consignee"]) for doc in documents}
-    seals = {
-        seal for doc in documents for box in doc["containers"] for seal in box.get("seals", [])
-    }
-    sealed = select(AssessedSeal.assessment_id).where(AssessedSeal.seal.in_(seals))
-    return _history_rows(
-        session,
-        or_(
-            Assessment.shipper_key.in_(shippers),
-            Assessment.consignee_key.in_(consignees),
-            Assessment.id.in_(sealed),
-        ),
+    seals = {s for doc in documents for box in doc["containers"] for s in box.get("seals", [])}
+    # A union of three index look-ups: an OR of them makes SQLite scan the table.
+    related = union(
+        select(Assessment.id).where(Assessment.shipper_key.in_(shippers)),
+        select(Assessment.id).where(Assessment.consignee_key.in_(consignees)),
+        select(AssessedSeal.assessment_id).where(AssessedSeal.seal.in_(seals)),
     )
+    return _history_rows(session, Assessment.id.in_(related.scalar_subquery()))
 
 
 def with_versions(

@@ -1,0 +1,175 @@
+"""Benchmark: bulk scoring of N stored filings, and what scoring adds to a filing POST.
+
+    python bench/score.py [--filings 1000000] [--entries 10000] [--keep DIR]
+
+Sets up a node (SQLite) as an agency would have it: simulated traffic ingested, the CA watchlist
+padded to ``--entries`` entries, the shipped harmonized and CA packs, and an active model
+(trained on a sample of the stored filings, labelled from the simulator's truth). Then:
+
+1. ``seawall score`` over every stored version: wall time, filings/s, peak memory of the process;
+2. the scoring step of a POST (``score_posted``: history queries, features, rules, screening,
+   model, writing the assessment) on 2,000 stored versions, one transaction each: p50 and p99.
+
+``--keep DIR`` keeps the set-up node in DIR and reuses it on the next run (set-up takes minutes
+at 1M filings: simulation and ingest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import orjson
+import polars as pl
+from _measure import measure
+from screening import company
+from sqlalchemy import delete, select
+
+from seawall.core.database import Database
+from seawall.core.settings import Settings
+from seawall.filings.models import Filing
+from seawall.risk.model import default_spec, train
+from seawall.risk.rules.catalogue import polars_schema
+from seawall.risk.rules.norms import build_norms, goods_frame
+from seawall.risk.rules.vectorized import RULE_SCORE
+from seawall.risk.scoring import store
+from seawall.risk.scoring.combination import MODEL_EXTRA_FEATURES
+from seawall.risk.scoring.models import AssessedSeal, Assessment
+from seawall.risk.scoring.scorer import WATCHLIST_SCORE
+from seawall.risk.scoring.service import build_scorer, score_posted
+from seawall.risk.training import registry
+
+TRAINING_SAMPLE = 50_000
+POSTS = 2_000
+
+
+def seawall(*args: str, env: dict[str, str]) -> None:
+    """Run a seawall command; stop the benchmark if it fails."""
+    run = measure([str(Path(sys.executable).with_name("seawall")), *args], env)
+    if run.returncode not in (0, 1):
+        sys.exit(f"seawall {' '.join(args)} failed:\n{run.stderr}")
+
+
+def padded_watchlist(folder: Path, entries: int) -> Path:
+    """The simulator's CA list plus invented organizations, ``entries`` in all, as JSON Lines."""
+    listed = folder / "lists" / "CA.watchlist.jsonl"
+    lines = listed.read_bytes().splitlines()
+    rng = random.Random(7)
+    for n in range(entries - len(lines)):
+        filler = {"id": f"PAD-{n}", "name": company(rng), "source": "bench", "reason": "bench"}
+        lines.append(orjson.dumps(filler))
+    out = folder / "watchlist.jsonl"
+    out.write_bytes(b"\n".join(lines) + b"\n")
+    return out
+
+
+def train_model(database: Database, settings: Settings, folder: Path) -> None:
+    """Train on a sample of stored filings (truth labels) and make it the active model."""
+    truth = pl.read_parquet(folder / "traffic.truth.parquet")
+    threats = set(truth.filter(pl.col("threat")).get_column("document_number").to_list())
+    with database.transaction(write=False) as session:
+        ids = list(session.scalars(select(Filing.id).order_by(Filing.id).limit(TRAINING_SAMPLE)))
+    with database.transaction(write=False) as session:
+        versions = store.versions_by_id(session, ids)
+        scorer = build_scorer(session, settings)
+    scored = scorer.assess_many([v.input for v in versions], None, datetime.now().date())
+    documents = [v.document for v in versions]
+    frame = pl.DataFrame(
+        [scorer.record(v.input, None) for v in versions], schema=polars_schema()
+    ).with_columns(
+        pl.Series(RULE_SCORE, [a.rule_score for a in scored]),
+        pl.Series(WATCHLIST_SCORE, [a.watchlist_score for a in scored]),
+        pl.Series("found", [d["transport_document"]["number"] in threats for d in documents]),
+        pl.Series("received_at", [v.received_at for v in versions]),
+    )
+    spec = default_spec(frame, extra=list(MODEL_EXTRA_FEATURES))
+    model = train(frame, label="found", time="received_at", spec=spec)
+    model = registry.with_norms(model, build_norms(goods_frame(documents)))
+    with database.transaction() as session:
+        registry.save(session, model, "bench")
+        registry.activate(session, model.version, "bench")
+
+
+def set_up(folder: Path, filings: int, entries: int, env: dict[str, str]) -> None:
+    """Simulate, ingest, load the watchlist and train the model, once per folder."""
+    if (folder / "ready").exists():
+        return
+    traffic = folder / "traffic.jsonl"
+    clock = time.perf_counter()
+    seawall("simulate", "--filings", str(filings), "--seed", "5", "--watchlists",
+            str(folder / "lists"), "--out", str(traffic), env=env)  # fmt: skip
+    seawall("db", "upgrade", env=env)
+    seawall("ingest", str(traffic), env=env)
+    seawall("watchlist", "load", str(padded_watchlist(folder, entries)), env=env)
+    settings = Settings(database_url=env["SEAWALL_DATABASE_URL"], data_dir=folder)
+    database = Database.from_url(settings.url)
+    train_model(database, settings, folder)
+    (folder / "ready").touch()
+    print(f"set up {filings:,} filings in {time.perf_counter() - clock:.0f} s")
+
+
+def bulk(env: dict[str, str]) -> int:
+    """Time ``seawall score`` over every stored version; the number scored."""
+    run = measure([str(Path(sys.executable).with_name("seawall")), "score", "--json"], env)
+    if run.returncode:
+        sys.exit(run.stderr)
+    scored = int(orjson.loads(run.stdout.strip().splitlines()[-1])["scored"])
+    print(
+        f"bulk: {scored:,} versions in {run.seconds:.1f} s = {scored / run.seconds:,.0f} filings/s, "
+        f"peak memory {run.peak_rss_bytes / 2**20:,.0f} MiB"
+    )
+    return scored
+
+
+def posts(settings: Settings) -> None:
+    """Time the scoring step of a POST on versions already stored (their assessments removed)."""
+    database = Database.from_url(settings.url)
+    with database.transaction() as session:
+        keys = [
+            (row.filing_id, row.version)
+            for row in session.execute(
+                select(Assessment.filing_id, Assessment.version)
+                .order_by(Assessment.received_at.desc())
+                .limit(POSTS)
+            )
+        ]
+        session.execute(delete(Assessment).where(Assessment.filing_id.in_([k[0] for k in keys])))
+    with database.transaction(write=False) as session:
+        scorer = build_scorer(session, settings)
+    times = []
+    for key in reversed(keys):
+        start = time.perf_counter()
+        with database.transaction() as session:
+            score_posted(session, scorer, [key])
+        times.append(time.perf_counter() - start)
+    p50, p99 = np.percentile(np.array(times) * 1000, [50, 99])
+    print(f"POST scoring step, {len(times):,} filings one at a time: p50 {p50:.2f} ms, "
+          f"p99 {p99:.2f} ms")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--filings", type=int, default=1_000_000)
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--keep", type=Path, help="Keep (and reuse) the set-up node here.")
+    args = parser.parse_args()
+    folder = args.keep or Path(os.environ.get("TMPDIR", "/tmp")) / f"seawall-score-{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder / 'node.db'}"
+    env = os.environ | {"SEAWALL_DATABASE_URL": url, "SEAWALL_DATA_DIR": str(folder), "CI": "1"}
+    set_up(folder, args.filings, args.entries, env)
+    with Database.from_url(url).transaction() as session:  # score everything afresh
+        session.execute(delete(AssessedSeal))
+        session.execute(delete(Assessment))
+    bulk(env)
+    posts(Settings(database_url=url, data_dir=folder))
+
+
+if __name__ == "__main__":
+    main()
