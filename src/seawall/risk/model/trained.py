@@ -19,6 +19,7 @@ from seawall.risk.model.encoding import Encoding, with_derived
 
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
+SINGLE_THREAD_ROWS = 64
 FORMAT = 1  # bump when the artifact layout changes; load refuses formats it does not know
 
 Floats = npt.NDArray[np.float64]
@@ -44,17 +45,34 @@ class Prediction:
 
 @dataclass(frozen=True)
 class Calibration:
-    """Piecewise-linear map from raw score to probability (an isotonic fit, or none)."""
+    """Map from raw score to probability: Platt scaling, an isotonic fit, or none."""
 
-    method: str  # "isotonic" or "sigmoid" (uncalibrated LightGBM probability)
+    # "platt" (logistic in the raw score: strictly increasing, so no ties), "isotonic"
+    # (piecewise-linear steps x -> y) or "sigmoid" (uncalibrated LightGBM probability).
+    method: str
     x: tuple[float, ...] = ()
     y: tuple[float, ...] = ()
+    slope: float = 1.0
+    intercept: float = 0.0
 
     def apply(self, score: Floats) -> Floats:
-        """Probabilities for raw scores; outside the fitted range the end values hold."""
+        """Probabilities for raw scores; outside an isotonic fit's range the end values hold."""
         if self.method == "isotonic":
             return np.asarray(np.interp(score, self.x, self.y), dtype=np.float64)
-        return 1.0 / (1.0 + np.exp(-score))
+        if self.method == "platt":
+            score = self.slope * score + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(score, -500.0, 500.0))), dtype=np.float64)
+
+    def to_json(self) -> dict[str, Any]:
+        """The calibration as plain JSON values, for the artifact's metadata."""
+        return {"method": self.method, "x": list(self.x), "y": list(self.y),
+                "slope": self.slope, "intercept": self.intercept}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Calibration:
+        """The calibration saved by ``to_json`` (artifacts without Platt fields read as before)."""
+        return cls(data["method"], tuple(data.get("x", ())), tuple(data.get("y", ())),
+                   float(data.get("slope", 1.0)), float(data.get("intercept", 0.0)))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,11 +99,16 @@ class TrainedModel:
         if frame.height == 0:
             empty = np.empty(0, dtype=np.float64)
             return Prediction(empty, empty, [] if top_k else None)
-        score = np.asarray(self.booster.predict(matrix, raw_score=True), dtype=np.float64)
+        # One thread for a few rows: waking OpenMP's pool costs more than the trees (ms vs µs).
+        threads: dict[str, Any] = {"num_threads": 1} if frame.height <= SINGLE_THREAD_ROWS else {}
+        score = np.asarray(
+            self.booster.predict(matrix, raw_score=True, **threads), dtype=np.float64
+        )
         probability = self.calibration.apply(score)
         if top_k <= 0:
             return Prediction(probability, score, None)
-        contributions = np.asarray(self.booster.predict(matrix, pred_contrib=True))[:, :-1]
+        contributions = np.asarray(self.booster.predict(matrix, pred_contrib=True, **threads))
+        contributions = contributions[:, :-1]
         names = self.encoding.spec.names
         order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top_k]
         values = with_derived(frame).select(names)
@@ -107,11 +130,7 @@ class TrainedModel:
         (directory / MODEL_FILE).write_text(self.booster.model_to_string())
         meta = dict(self.metadata)
         meta["encoding"] = self.encoding.to_json()
-        meta["calibration"] = {
-            "method": self.calibration.method,
-            "x": list(self.calibration.x),
-            "y": list(self.calibration.y),
-        }
+        meta["calibration"] = self.calibration.to_json()
         (directory / METADATA_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True))
         return directory
 
@@ -132,6 +151,5 @@ def load(directory: Path) -> TrainedModel:
     if meta.get("format") != FORMAT:
         raise ValueError(f"{directory}: artifact format {meta.get('format')!r}, expected {FORMAT}")
     encoding = Encoding.from_json(meta.pop("encoding"))
-    raw = meta.pop("calibration")
-    calibration = Calibration(raw["method"], tuple(raw["x"]), tuple(raw["y"]))
+    calibration = Calibration.from_json(meta.pop("calibration"))
     return TrainedModel(lgb.Booster(model_str=text), encoding, calibration, meta)

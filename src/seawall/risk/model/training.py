@@ -1,4 +1,4 @@
-"""Training on exam outcomes: time-ordered validation, early stopping, isotonic calibration.
+"""Training on exam outcomes: time-ordered validation, early stopping, Platt calibration.
 
 See docs/model.md for the choices (and the selection-bias treatment) in prose.
 """
@@ -38,7 +38,8 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "num_threads": 2,
     "verbose": -1,
 }
-MIN_CALIBRATION_POSITIVES = 5  # fewer findings than this in validation: an isotonic fit is noise
+MIN_CALIBRATION_POSITIVES = 5  # fewer findings than this in validation: any fit is noise
+CALIBRATIONS = ("platt", "isotonic")
 
 
 class TrainingError(ValueError):
@@ -97,9 +98,38 @@ def _metrics(label: Floats, probability: Floats, weight: Floats | None) -> dict[
     }
 
 
-def _calibrate(score: Floats, label: Floats, weight: Floats | None) -> Calibration:
+def _platt(score: Floats, label: Floats, weight: Floats | None) -> tuple[float, float] | None:
+    """Weighted logistic regression of the label on the raw score: (slope, intercept).
+
+    Newton's method on two parameters, shrunk towards LightGBM's own sigmoid (slope 1,
+    intercept 0) by one row's worth of weight: a slice where the score separates the few
+    findings perfectly would otherwise send the slope to infinity. None when it does not rise.
+    """
+    w = np.ones_like(score) if weight is None else weight
+    design = np.column_stack([score, np.ones_like(score)])
+    prior = np.array([1.0, 0.0])
+    ridge = float(w.mean())
+    theta = prior.copy()
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ theta, -500.0, 500.0)))
+        gradient = design.T @ (w * (label - p)) - ridge * (theta - prior)
+        hessian = (design * (w * p * (1.0 - p))[:, None]).T @ design + ridge * np.eye(2)
+        step = np.linalg.solve(hessian, gradient)
+        theta = theta + step
+        if np.abs(step).max() < 1e-9:
+            break
+    slope, intercept = float(theta[0]), float(theta[1])
+    return (slope, intercept) if slope > 0 and np.isfinite([slope, intercept]).all() else None
+
+
+def _calibrate(score: Floats, label: Floats, weight: Floats | None, method: str) -> Calibration:
     if label.sum() < MIN_CALIBRATION_POSITIVES:
         return Calibration("sigmoid")
+    if method == "platt":
+        fitted = _platt(score, label, weight)
+        if fitted is None:
+            return Calibration("sigmoid")
+        return Calibration("platt", slope=fitted[0], intercept=fitted[1])
     fit = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
     fit.fit(score, label, sample_weight=weight)
     return Calibration(
@@ -123,6 +153,8 @@ def train(
     random_share: str | None = None,
     valid_share: float = 0.25,
     params: Mapping[str, Any] | None = None,
+    monotone: Mapping[str, int] | None = None,
+    calibration: str = "platt",
     rounds: int = 1000,
     patience: int = 50,
     seed: int = 0,
@@ -133,7 +165,11 @@ def train(
     columns (``default_spec(frame)`` when None). ``weight`` names a sample-weight column (e.g.
     ``selection_weights``); ``random_share`` names a bool column marking rows examined at random,
     whose validation metrics are reported apart as the estimate free of rules-selection bias.
+    ``monotone`` maps input columns to +1 (the prediction never falls as the column rises) or
+    -1; ``calibration`` is ``platt`` (default) or ``isotonic`` (see docs/model.md).
     """
+    if calibration not in CALIBRATIONS:
+        raise TrainingError(f"calibration must be one of {', '.join(CALIBRATIONS)}")
     for name in (label, time, weight, random_share):
         if name is not None and name not in frame.columns:
             raise TrainingError(f"no column {name!r} in the training frame")
@@ -153,6 +189,8 @@ def train(
     encoding = fit_encoding(train_rows, spec)
     categorical = list(range(len(spec.numeric), len(spec.names)))
     settings = {**DEFAULT_PARAMS, **(params or {}), "seed": seed}
+    if monotone:
+        settings["monotone_constraints"] = [int(monotone.get(name, 0)) for name in spec.names]
     data = lgb.Dataset(encoding.matrix(train_rows), y_train, weight=w_train,
                        feature_name=spec.names, categorical_feature=categorical)  # fmt: skip
     check = lgb.Dataset(encoding.matrix(valid_rows), y_valid, weight=w_valid, reference=data)
@@ -162,8 +200,8 @@ def train(
     text = booster.model_to_string(num_iteration=booster.best_iteration or None)
     booster = lgb.Booster(model_str=text)
     score = np.asarray(booster.predict(encoding.matrix(valid_rows), raw_score=True), np.float64)
-    calibration = _calibrate(score, y_valid, w_valid)
-    probability = calibration.apply(score)
+    fitted = _calibrate(score, y_valid, w_valid, calibration)
+    probability = fitted.apply(score)
     metrics: dict[str, Any] = {"valid": _metrics(y_valid, probability, w_valid)}
     if random_share is not None:
         mask = valid_rows.get_column(random_share).fill_null(value=False).to_numpy()
@@ -185,4 +223,4 @@ def train(
         "params": settings,
         "metrics": metrics,
     }
-    return TrainedModel(booster, encoding, calibration, metadata)
+    return TrainedModel(booster, encoding, fitted, metadata)

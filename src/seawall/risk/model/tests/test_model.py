@@ -66,8 +66,38 @@ def test_probabilities_calibrated_and_ranked(model, frame: pl.DataFrame) -> None
     late = frame.get_column("hours_late").to_numpy()
     assert prediction.probability[late > 25].mean() > 0.8
     assert prediction.probability[late < 3].mean() < 0.05
-    assert model.calibration.method == "isotonic"
+    assert model.calibration.method == "platt"
+    assert model.calibration.slope > 0
     assert model.metadata["metrics"]["valid"]["auc"] > 0.9
+
+
+def test_platt_keeps_the_raw_order_without_ties(model, frame: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    prediction = model.predict(frame)
+    order = np.argsort(prediction.score, kind="stable")
+    assert np.all(np.diff(prediction.probability[order]) >= 0)
+    distinct_scores = len(np.unique(prediction.score))
+    assert len(np.unique(prediction.probability)) == distinct_scores
+
+
+def test_isotonic_calibration_on_request(frame: pl.DataFrame, tmp_path: Path) -> None:
+    model = train(frame, rounds=100, patience=20, calibration="isotonic")
+    assert model.calibration.method == "isotonic"
+    again = load(model.save(tmp_path))
+    np.testing.assert_array_equal(
+        again.predict(frame).probability, model.predict(frame).probability
+    )
+    with pytest.raises(TrainingError, match="calibration"):
+        train(frame, calibration="beta")
+
+
+def test_monotone_constraint_holds(frame: pl.DataFrame) -> None:
+    # voyage_days is noise; constrained to +1, raising it never lowers a prediction
+    model = train(frame, rounds=100, patience=20, monotone={"voyage_days": 1})
+    rows = frame.head(200)
+    low = model.predict(rows.with_columns(pl.lit(-3.0).alias("voyage_days"))).score
+    high = model.predict(rows.with_columns(pl.lit(3.0).alias("voyage_days"))).score
+    assert np.all(high >= low - 1e-12)
+    assert model.metadata["params"]["monotone_constraints"] == [1, 0, 0]
 
 
 def test_reasons_name_the_feature(model, frame: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
