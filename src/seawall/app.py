@@ -15,6 +15,7 @@ from seawall.core.settings import Settings
 from seawall.filings.routes import router as filings_router
 from seawall.filings.schemas import Filing
 from seawall.risk.scoring import routes as risk_routes
+from seawall.risk.worklist.routes import router as worklist_router
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -44,6 +45,7 @@ def create_app(settings: Settings, database: Database) -> FastAPI:
     problems.install(app)
     app.include_router(filings_router)
     app.state.filing_hooks = [risk_routes.install(app, settings)]
+    app.include_router(worklist_router)
 
     @app.get("/healthz", tags=["node"], summary="Liveness and database reachability")
     def healthz() -> dict[str, str]:

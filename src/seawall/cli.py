@@ -21,6 +21,7 @@ from seawall.risk.scoring.cli import app as scoring_cli
 from seawall.risk.training.cli import app as training_cli
 from seawall.risk.training.cli import models
 from seawall.risk.watchlists.cli import watchlist
+from seawall.risk.worklist.cli import app as worklist_cli
 from seawall.simulator.cli import app as simulator_cli
 
 app = typer.Typer(
@@ -83,6 +84,7 @@ app.add_typer(filings_cli)
 app.add_typer(simulator_cli)
 app.add_typer(backtest_cli)
 app.add_typer(scoring_cli)
+app.add_typer(worklist_cli)
 app.add_typer(training_cli)
 app.add_typer(models, name="models")
 app.add_typer(rules, name="rules")

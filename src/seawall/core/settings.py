@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,6 +24,42 @@ DEFAULT_LEAD_TIMES = {
     "rail": timedelta(hours=2),
     "road": timedelta(hours=1),
 }
+
+
+LOCODE = r"^[A-Z]{2}[A-Z2-9]{3}$"
+Port = Annotated[str, Field(pattern=LOCODE)]
+Containers = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class WorklistSettings(BaseModel):
+    """How many boxes each port can examine a day, and how many of them are drawn at random."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    capacity: dict[Port, Containers] = Field(
+        default_factory=dict,
+        description="Containers each port can examine a day, by UN/LOCODE, for example "
+        '{"CAHAL": 12, "CAPRR": 8}; a port not named has default_capacity.',
+    )
+    default_capacity: Containers = Field(
+        default=10, description="Containers a day for a port not named in capacity."
+    )
+    compliance_share: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=0.5,
+        description="Share of each day's capacity kept for compliance exams drawn at random "
+        "from the boxes risk did not select (rounded half up to whole containers).",
+    )
+    compliance_salt: SecretStr = Field(
+        default=SecretStr("seawall-compliance"),
+        description="Node secret mixed into the random draw so that it is the same on every "
+        "reload of a day's worklist but cannot be foreseen by a filer; set your own.",
+    )
+
+    def capacity_of(self, port: str) -> int:
+        """The daily exam capacity of ``port``, in containers."""
+        return self.capacity.get(port, self.default_capacity)
 
 
 class Settings(BaseSettings):
@@ -69,6 +105,11 @@ class Settings(BaseSettings):
         ge=0,
         description="How often the API checks for a new risk configuration (packs, "
         "watchlists, model) loaded by another process. 0: every call.",
+    )
+    worklist: WorklistSettings = Field(
+        default_factory=WorklistSettings,
+        description="Daily exam capacity per port and the random compliance share "
+        "(docs/worklist.md).",
     )
     max_body_bytes: int = Field(
         default=2_000_000, ge=10_000, description="Largest request body for one filing."

@@ -10,9 +10,11 @@ from typing import Annotated, Any
 import typer
 
 from seawall.risk.backtest.mapping import BacktestError, load_mapping
+from seawall.risk.backtest.rule_cli import backtest_rule_command
 from seawall.risk.backtest.run import METHODS, backtest, rate_key, read_data
 
 app = typer.Typer(help="Backtest targeting methods on labelled declarations.")
+app.command("backtest-rule")(backtest_rule_command)
 
 
 def _fail(message: str) -> typer.Exit:

@@ -114,23 +114,31 @@ class Scorer:
         hits = [hit.rule_id for hit in rules.hits]
         return self._finish(Inputs([item.key], [hits], [rules.total], [matches], frame))[0]
 
+    def features(self, items: Sequence[FilingInput], history: pl.DataFrame | None) -> pl.DataFrame:
+        """The feature frame of many filing versions: ``key`` (the item's), then the catalogue.
+
+        ``history`` is the history frame of the node's filings, which may include ``items``
+        themselves: only filings received strictly before each one count. None leaves the
+        history fields null.
+        """
+        records = [{"key": item.key} | self.record(item, None) for item in items]
+        frame = pl.DataFrame(records, schema={"key": pl.String, **polars_schema()})
+        if history is None:
+            return frame
+        rows = [history_row(item.document, item.received_at, item.key) for item in items]
+        known = history_features(history, filings_frame(rows))
+        names = [name for name in known.columns if name != "key"]
+        return frame.drop(names).join(known, on="key", how="left").select(frame.columns)
+
     def inputs(
         self, items: Sequence[FilingInput], history: pl.DataFrame | None, on: date
     ) -> Inputs:
         """The bulk path up to the model: features, rules hit and watchlist matches.
 
-        ``history`` is the history frame of the node's filings, which may include ``items``
-        themselves: only filings received strictly before each one count. Training builds its
-        frame here too, so the model learns from the inputs it is given in service.
+        Training builds its frame here too, so the model learns from the inputs it is given
+        in service.
         """
-        records = [{"key": item.key} | self.record(item, None) for item in items]
-        frame = pl.DataFrame(records, schema={"key": pl.String, **polars_schema()})
-        if history is not None:
-            rows = [history_row(item.document, item.received_at, item.key) for item in items]
-            known = history_features(history, filings_frame(rows))
-            names = [name for name in known.columns if name != "key"]
-            frame = frame.drop(names).join(known, on="key", how="left").select(frame.columns)
-        frame = score_frame(frame, in_effect(self.rules, on))
+        frame = score_frame(self.features(items, history), in_effect(self.rules, on))
         matches = [self.matches(item.document) for item in items]
         best = [found[0].score if found else 0.0 for found in matches]
         frame = frame.with_columns(pl.Series(WATCHLIST_SCORE, best, dtype=pl.Float64))
