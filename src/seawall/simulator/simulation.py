@@ -48,6 +48,7 @@ AMENDMENTS = Weighted(
     ]
 )
 LIVE, HISTORY, EXAMS = 2, 3, 4  # the seed's children the traffic and the exams draw from
+SUBMISSIONS_PER_STREAM = 500_000_000  # history ids start here: nine digits either way
 
 
 def child(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
@@ -131,10 +132,15 @@ class Traffic:
             bill = dice.integer(100_000_000, 400_000_000)
             seal = dice.integer(1_000_000, 5_000_000)
             before = 0
+            # Submission ids are numbered per period from its own base, so the history period's
+            # never collide with the live period's (a node that ingests both refuses reuse).
+            base = SUBMISSIONS_PER_STREAM * (self.period.stream - LIVE)
             for index, call in enumerate(calls):
                 call.index = index
                 call.counters = Counters(
-                    before, bill + BILLS_PER_FILING * before, seal + SEALS_PER_FILING * before
+                    base + before,
+                    bill + BILLS_PER_FILING * before,
+                    seal + SEALS_PER_FILING * before,
                 )
                 before += call.filings
             self._calls = calls

@@ -325,6 +325,9 @@ def test_exam_history_is_selected_by_rules_with_a_random_share(tmp_path: Path) -
     rate = joined.group_by("selected_by").agg(pl.col("threat").mean()).to_dict(as_series=False)
     rates = dict(zip(rate["selected_by"], rate["threat"], strict=True))
     assert rates["rules"] > rates.get("random", 0.0)
+    # A node ingests the history and the live traffic: no submission id may serve both.
+    live = set(pl.read_parquet(tmp_path / "t.truth.parquet")["submission_id"].to_list())
+    assert live.isdisjoint(truth["submission_id"].to_list())
 
 
 def test_command_writes_files_and_refuses_unknown_formats(tmp_path: Path) -> None:
