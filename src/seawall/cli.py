@@ -32,10 +32,24 @@ app = typer.Typer(
 db = typer.Typer(help="The node's database schema.", no_args_is_help=True)
 
 
+# Commands that set the schema up themselves, or need no database.
+_OWN_SCHEMA = frozenset({"db", "serve", "demo", "simulate", "backtest"})
+
+
 @app.callback()
 def root(ctx: typer.Context) -> None:
     """Read the node's settings once for whatever command runs."""
-    ctx.obj = Node.from_environment()
+    node = Node.from_environment()
+    ctx.obj = node
+    if ctx.invoked_subcommand not in _OWN_SCHEMA and not migrations.is_current(
+        node.database.engine
+    ):
+        typer.echo(
+            "error: the database is not set up, or its schema is out of date: "
+            "run `seawall db upgrade` first",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 @db.command("upgrade")

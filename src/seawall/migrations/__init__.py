@@ -6,6 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 
 HERE = Path(__file__).parent
 
@@ -33,3 +36,11 @@ def check(url: str) -> None:
 def revision(url: str, message: str) -> None:
     """Write a new migration from the difference between the models and the database."""
     command.revision(config(url), message=message, autogenerate=True)
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database behind ``engine`` has every migration applied."""
+    heads = set(ScriptDirectory.from_config(config(str(engine.url))).get_heads())
+    with engine.connect() as connection:
+        applied = set(MigrationContext.configure(connection).get_current_heads())
+    return applied == heads
