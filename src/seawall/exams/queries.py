@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from seawall.exams.models import ExamOutcome
@@ -64,6 +64,11 @@ def findings_by_filing(session: Session, filing_ids: Sequence[int]) -> dict[int,
         )
         found.update({filing: bool(any_found) for filing, any_found in rows})
     return found
+
+
+def found_filing_ids() -> Select[int]:
+    """A subquery of the filings an exam found something on (for counts inside a query)."""
+    return select(ExamOutcome.filing_id).where(ExamOutcome.found)
 
 
 def count(session: Session) -> int:

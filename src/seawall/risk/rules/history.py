@@ -14,7 +14,7 @@ the filing's time; passing today's outcomes for old filings flatters the party r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,6 @@ HISTORY_SCHEMA: dict[str, Any] = {
     "seals": pl.List(pl.String),
     "finding": pl.Boolean,
 }
-HistoryRows = Sequence[Mapping[str, Any]]  # rows made by history_row, for one filing's history
 FILINGS_SCHEMA: dict[str, Any] = {
     "key": pl.String,
     **{name: kind for name, kind in HISTORY_SCHEMA.items() if name != "finding"},
@@ -148,36 +147,3 @@ def history_features(history: pl.DataFrame | pl.LazyFrame,
         )
         .collect()
     )
-
-
-def history_of_one(history: Iterable[Mapping[str, Any]], document: Mapping[str, Any],
-                   received_at: datetime) -> dict[str, Any]:  # fmt: skip
-    """The history fields of one filing, from history rows (as :func:`history_row` makes them).
-
-    The row-wise twin of :func:`history_features`, for scoring inside a request where a Polars
-    plan costs more than the arithmetic: the same definitions, and a property test holds the
-    two equal. Only rows received strictly before ``received_at`` count.
-    """
-    me = history_row(document, received_at)
-    seals = set(me["seals"])
-    counts = {"shipper": [0, 0], "consignee": [0, 0]}
-    reused = False
-    for row in history:
-        if row["received_at"] >= received_at:
-            continue
-        for role, tally in counts.items():
-            if row[f"{role}_key"] == me[f"{role}_key"]:
-                tally[0] += 1
-                tally[1] += bool(row["finding"])
-        if not reused and row["document_number"] != me["document_number"]:
-            reused = not seals.isdisjoint(row["seals"])
-    (shipper, shipper_found), (consignee, consignee_found) = counts.values()
-    return {
-        "shipper_first_seen": shipper == 0,
-        "consignee_first_seen": consignee == 0,
-        "party_first_seen": shipper == 0 or consignee == 0,
-        "shipper_prior_filings": float(shipper),
-        "consignee_prior_filings": float(consignee),
-        "party_prior_findings": float(shipper_found + consignee_found),
-        "seal_reused": reused,
-    }

@@ -11,22 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 import polars as pl
 
 from seawall.risk.model import Reason, TrainedModel
 from seawall.risk.rules.catalogue import polars_schema
 from seawall.risk.rules.evaluate import score_record
 from seawall.risk.rules.features import FilingInput, filing_features
-from seawall.risk.rules.history import filings_frame, history_features, history_of_one, history_row
+from seawall.risk.rules.history import history_features
 from seawall.risk.rules.norms import EMPTY_NORMS, Norms
 from seawall.risk.rules.packs import CompiledRule, in_effect
 from seawall.risk.rules.vectorized import RULE_SCORE, RULES_HIT, score_frame
-from seawall.risk.scoring import combination
+from seawall.risk.scoring import combination, documents
 from seawall.risk.watchlists import Match, Screener
 
 WATCHLIST_SCORE = "watchlist_score"
@@ -34,6 +35,32 @@ Floats = npt.NDArray[np.float64]
 MODEL_REASONS = 3  # the model's main reasons an officer reads; more is noise at a glance
 _MODEL_SCHEMA = {**polars_schema(), RULE_SCORE: pl.Int64(), WATCHLIST_SCORE: pl.Float64()}
 REASONS_FROM = combination.REVIEW_AT  # model reasons for filings an officer reviews or examines
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Filing versions for the bulk path, their documents as the JSON text the node stores."""
+
+    keys: list[str]
+    texts: pl.Series
+    received_at: list[datetime]
+    versions: list[int]
+
+    @classmethod
+    def of_raw(cls, raw: documents.Raw) -> Batch:
+        """A batch of stored versions as read, keyed by version id."""
+        keys = [str(version_id) for version_id in raw.version_ids]
+        return cls(keys, raw.texts, raw.received_at, raw.versions)
+
+    @classmethod
+    def of(cls, items: Sequence[FilingInput]) -> Batch:
+        """A batch of parsed filing versions (serialized once more for the bulk decoder)."""
+        return cls(
+            [item.key for item in items],
+            pl.Series([orjson.dumps(item.document).decode() for item in items], dtype=pl.String),
+            [item.received_at for item in items],
+            [item.version for item in items],
+        )
 
 
 @dataclass(frozen=True)
@@ -92,18 +119,14 @@ class Scorer:
         return [] if self.screener is None else self.screener.screen_parties(document["parties"])
 
     def assess_one(
-        self, item: FilingInput, history: Sequence[Mapping[str, Any]] | None, on: date
+        self, item: FilingInput, history: Mapping[str, Any] | None, on: date
     ) -> Assessed:
         """Score one filing version, as inside a filing POST.
 
-        ``history`` holds the rows (``history.history_row``) of the node's filings that may
-        bear on this one; None scores without history features. ``on`` is the day whose rules
-        are in effect.
+        ``history`` holds its history fields (``catalogue.HISTORY_FEATURES``), counted by the
+        caller; None leaves them null. ``on`` is the day whose rules are in effect.
         """
-        known = None
-        if history is not None:
-            known = history_of_one(history, item.document, item.received_at)
-        record = self.record(item, known)
+        record = self.record(item, history)
         rules = score_record(record, in_effect(self.rules, on))
         matches = self.matches(item.document)
         best = matches[0].score if matches else 0.0
@@ -121,12 +144,24 @@ class Scorer:
         themselves: only filings received strictly before each one count. None leaves the
         history fields null.
         """
+        batch = Batch.of(items)
+        return self._features(batch, documents.decode(batch.texts), history)
+
+    def _features(
+        self, batch: Batch, slim: pl.DataFrame, history: pl.DataFrame | None
+    ) -> pl.DataFrame:
+        items = [
+            FilingInput(key, orjson.loads(text), received, version)
+            for key, text, received, version in zip(
+                batch.keys, batch.texts, batch.received_at, batch.versions, strict=True
+            )
+        ]
         records = [{"key": item.key} | self.record(item, None) for item in items]
         frame = pl.DataFrame(records, schema={"key": pl.String, **polars_schema()})
         if history is None:
             return frame
-        rows = [history_row(item.document, item.received_at, item.key) for item in items]
-        known = history_features(history, filings_frame(rows))
+        rows = documents.filing_rows(slim, batch.keys, batch.received_at)
+        known = history_features(history, rows)
         names = [name for name in known.columns if name != "key"]
         return frame.drop(names).join(known, on="key", how="left").select(frame.columns)
 
@@ -138,12 +173,18 @@ class Scorer:
         Training builds its frame here too, so the model learns from the inputs it is given
         in service.
         """
-        frame = score_frame(self.features(items, history), in_effect(self.rules, on))
-        matches = [self.matches(item.document) for item in items]
+        batch = Batch.of(items)
+        return self._inputs(batch, documents.decode(batch.texts), history, on)
+
+    def _inputs(
+        self, batch: Batch, slim: pl.DataFrame, history: pl.DataFrame | None, on: date
+    ) -> Inputs:
+        frame = score_frame(self._features(batch, slim, history), in_effect(self.rules, on))
+        matches = documents.matches(self.screener, slim)
         best = [found[0].score if found else 0.0 for found in matches]
         frame = frame.with_columns(pl.Series(WATCHLIST_SCORE, best, dtype=pl.Float64))
         return Inputs(
-            frame.get_column("key").to_list(),
+            batch.keys,
             frame.get_column(RULES_HIT).to_list(),
             frame.get_column(RULE_SCORE).to_list(),
             matches,
@@ -157,6 +198,15 @@ class Scorer:
         if not items:
             return []
         return self._finish(self.inputs(items, history, on))
+
+    def assess_batch(
+        self, batch: Batch, slim: pl.DataFrame, history: pl.DataFrame | None, on: date
+    ) -> list[Assessed]:
+        """``assess_many`` for stored versions, from their JSON text (``documents.decode``
+        gives ``slim``): no document is parsed into Python."""
+        if not batch.keys:
+            return []
+        return self._finish(self._inputs(batch, slim, history, on))
 
     def _predict(
         self, frame: pl.DataFrame, points: Floats, best: Floats

@@ -18,10 +18,11 @@ from seawall.core.audit.service import Event, record
 from seawall.core.database import Database, utcnow
 from seawall.core.node import Node
 from seawall.core.settings import Settings
+from seawall.exams.queries import findings_by_filing
 from seawall.risk.rules.norms import EMPTY_NORMS
 from seawall.risk.rules.store import active_rules
-from seawall.risk.scoring import configuration, store
-from seawall.risk.scoring.scorer import Scorer
+from seawall.risk.scoring import configuration, documents, store
+from seawall.risk.scoring.scorer import Batch, Scorer
 from seawall.risk.training.registry import active_model
 from seawall.risk.watchlists import Screener
 from seawall.risk.watchlists.store import active_entries
@@ -76,10 +77,12 @@ def score_posted(session: Session, scorer: Scorer, keys: Sequence[tuple[int, int
     versions = store.versions_by_number(session, keys)
     if not versions:
         return
-    history = store.history_around(session, [v.document for v in versions])
     today = utcnow().date()
-    assessed = [scorer.assess_one(v.input, history, today) for v in versions]
-    store.save(session, versions, assessed, scorer.generation)
+    assessed = [
+        scorer.assess_one(v.input, store.history_of(session, v.document, v.received_at), today)
+        for v in versions
+    ]
+    store.save(session, [store.stored_of(v) for v in versions], assessed, scorer.generation)
 
 
 def _score_ids(
@@ -95,11 +98,18 @@ def _score_ids(
     today = utcnow().date()
     for start in range(0, len(ids), CHUNK):
         with database.transaction() as session:
-            versions = store.versions_by_id(session, ids[start : start + CHUNK])
-            history = store.with_versions(session, history, versions)
-            assessed = scorer.assess_many([v.input for v in versions], history, today)
-            store.save(session, versions, assessed, scorer.generation)
-        advance(len(versions))
+            raw = store.raw_versions(session, ids[start : start + CHUNK])
+            slim = documents.decode(raw.texts)
+            findings = findings_by_filing(session, raw.filing_ids)
+            rows = documents.history_rows(slim, raw.filing_ids, raw.received_at, findings)
+            history = documents.with_rows(history, rows, raw.versions)
+            batch = Batch(
+                [str(i) for i in raw.version_ids], raw.texts, raw.received_at, raw.versions
+            )
+            assessed = scorer.assess_batch(batch, slim, history, today)
+            stored = documents.stored_rows(slim, raw, rows)
+            store.save(session, stored, assessed, scorer.generation)
+        advance(len(stored))
     return len(ids)
 
 

@@ -14,22 +14,21 @@ from typing import Any, cast
 
 import orjson
 import polars as pl
-from sqlalchemy import ColumnElement, Select, Table, and_, select, union, update
+from sqlalchemy import Select, Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from seawall.core.database import insert_rows, utcnow
-from seawall.exams.queries import findings_by_filing
+from seawall.exams.queries import findings_by_filing, found_filing_ids
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
 from seawall.risk.rules.features import FilingInput
-from seawall.risk.rules.history import HISTORY_SCHEMA, history_row, party_key
+from seawall.risk.rules.history import history_row, party_key
+from seawall.risk.scoring.documents import FRAME_SCHEMA, Raw, Stored
 from seawall.risk.scoring.models import AssessedSeal, Assessment
 from seawall.risk.scoring.scorer import Assessed
 
 _ASSESSMENTS = cast(Table, Assessment.__table__)
 _SEALS = cast(Table, AssessedSeal.__table__)
 _IN_LIST = 5_000  # ids per IN list: well under SQLite's bound-parameter limit
-# The history frame ``risk.rules.history`` reads, plus the filing each row is the latest of.
-FRAME_SCHEMA: dict[str, Any] = {"filing_id": pl.Int64, **HISTORY_SCHEMA}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +89,40 @@ def versions_by_id(session: Session, ids: Sequence[int]) -> list[StoredVersion]:
     return found
 
 
+def raw_versions(session: Session, ids: Sequence[int]) -> Raw:
+    """The versions with these ids, their documents left as JSON text, for bulk scoring."""
+    rows: list[Any] = []
+    for part in _chunks(ids, _IN_LIST):
+        rows += session.execute(_version_query().where(FilingVersion.id.in_(part))).all()
+    return Raw(
+        version_ids=[row[0] for row in rows],
+        filing_ids=[row[1] for row in rows],
+        versions=[row[2] for row in rows],
+        latest=[row[2] == row[3] for row in rows],
+        received_at=[row[4] for row in rows],
+        texts=pl.Series([row[5] for row in rows], dtype=pl.String),
+    )
+
+
+def stored_of(version: StoredVersion) -> Stored:
+    """The facts of a parsed version to keep with its assessment."""
+    document = version.document
+    route = document["route"]
+    return Stored(
+        version_id=version.id,
+        filing_id=version.filing_id,
+        version=version.version,
+        latest=version.latest,
+        received_at=version.received_at,
+        document_number=document["transport_document"]["number"],
+        port_of_discharge=route["port_of_discharge"],
+        discharge_eta=datetime.fromisoformat(route["discharge_eta"]),
+        shipper_key=party_key(document["parties"]["shipper"]),
+        consignee_key=party_key(document["parties"]["consignee"]),
+        seals=[seal for box in document["containers"] for seal in box.get("seals", [])],
+    )
+
+
 def unscored_ids(session: Session) -> list[int]:
     """Ids of the versions with no assessment yet, oldest receipt first."""
     query = (
@@ -119,7 +152,8 @@ def in_play_ids(session: Session, since: datetime, below_generation: int | None)
     return list(session.scalars(query))
 
 
-def _history_rows(session: Session, where: ColumnElement[bool] | None) -> list[dict[str, Any]]:
+def full_history(session: Session) -> pl.DataFrame:
+    """The history frame of every scored filing (its latest scored version), for bulk scoring."""
     query = select(
         Assessment.id,
         Assessment.filing_id,
@@ -128,8 +162,6 @@ def _history_rows(session: Session, where: ColumnElement[bool] | None) -> list[d
         Assessment.shipper_key,
         Assessment.consignee_key,
     ).where(Assessment.current)
-    if where is not None:
-        query = query.where(where)
     rows = session.execute(query).all()
     seals: dict[int, list[str]] = {}
     for part in _chunks([row[0] for row in rows], _IN_LIST):
@@ -141,7 +173,7 @@ def _history_rows(session: Session, where: ColumnElement[bool] | None) -> list[d
         for assessment, seal in found:
             seals.setdefault(assessment, []).append(seal)
     findings = findings_by_filing(session, sorted({row[1] for row in rows}))
-    return [
+    history = [
         {
             "filing_id": filing,
             "received_at": received,
@@ -153,49 +185,51 @@ def _history_rows(session: Session, where: ColumnElement[bool] | None) -> list[d
         }
         for id_, filing, received, number, shipper, consignee in rows
     ]
+    return pl.DataFrame([{n: row[n] for n in FRAME_SCHEMA} for row in history], FRAME_SCHEMA)
 
 
-def _frame(rows: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
-    return pl.DataFrame([{n: row[n] for n in FRAME_SCHEMA} for row in rows], FRAME_SCHEMA)
+def history_of(
+    session: Session, document: Mapping[str, Any], received_at: datetime
+) -> dict[str, Any]:
+    """The history fields of one filing, counted in the database (the POST path).
 
-
-def full_history(session: Session) -> pl.DataFrame:
-    """The history frame of every scored filing (its latest scored version), for bulk scoring."""
-    return _frame(_history_rows(session, None))
-
-
-def history_around(session: Session, documents: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The history rows that can bear on these filings: same shipper, consignee or a seal."""
-    shippers = {party_key(doc["parties"]["shipper"]) for doc in documents}
-    consignees = {party_key(doc["parties"]["consignee"]) for doc in documents}
-    seals = {s for doc in documents for box in doc["containers"] for s in box.get("seals", [])}
-    # A union of three index look-ups: an OR of them makes SQLite scan the table.
-    related = union(
-        select(Assessment.id).where(Assessment.shipper_key.in_(shippers)),
-        select(Assessment.id).where(Assessment.consignee_key.in_(consignees)),
-        select(AssessedSeal.assessment_id).where(AssessedSeal.seal.in_(seals)),
+    The definitions of ``risk.rules.history.history_features`` (the bulk path) as aggregates
+    over the assessments table, so a party that filed ten thousand times costs two index
+    ranges, not ten thousand rows; a node-level test holds the two paths equal.
+    """
+    me = history_row(document, received_at)
+    earlier = and_(Assessment.current, Assessment.received_at < received_at)
+    found = Assessment.filing_id.in_(found_filing_ids())
+    counts = []
+    for key in (Assessment.shipper_key, Assessment.consignee_key):
+        filings, findings = session.execute(
+            select(func.count(), func.count().filter(found)).where(earlier, key == me[key.key])
+        ).one()
+        counts.append((int(filings), int(findings)))
+    (shipper, shipper_found), (consignee, consignee_found) = counts
+    reused = (
+        bool(me["seals"])
+        and session.execute(
+            select(AssessedSeal.seal)
+            .join(Assessment, Assessment.id == AssessedSeal.assessment_id)
+            .where(
+                earlier,
+                AssessedSeal.seal.in_(me["seals"]),
+                Assessment.document_number != me["document_number"],
+            )
+            .limit(1)
+        ).first()
+        is not None
     )
-    return _history_rows(session, Assessment.id.in_(related.scalar_subquery()))
-
-
-def with_versions(
-    session: Session, history: pl.DataFrame, versions: Sequence[StoredVersion]
-) -> pl.DataFrame:
-    """``history`` as it stands once ``versions`` are scored: each one's row replaces the
-    row of its filing's earlier version, as the assessments table will have it."""
-    latest: dict[int, StoredVersion] = {}
-    for version in versions:
-        if version.version >= latest.get(version.filing_id, version).version:
-            latest[version.filing_id] = version
-    findings = findings_by_filing(session, sorted(latest))
-    rows = [
-        {"filing_id": filing}
-        | history_row(v.document, v.received_at, str(v.id), findings.get(filing))
-        for filing, v in latest.items()
-    ]
-    added = _frame(rows)
-    kept = history.filter(~pl.col("filing_id").is_in(list(latest)))
-    return pl.concat([kept, added])
+    return {
+        "shipper_first_seen": shipper == 0,
+        "consignee_first_seen": consignee == 0,
+        "party_first_seen": shipper == 0 or consignee == 0,
+        "shipper_prior_filings": float(shipper),
+        "consignee_prior_filings": float(consignee),
+        "party_prior_findings": float(shipper_found + consignee_found),
+        "seal_reused": reused,
+    }
 
 
 def _assessment_ids(session: Session, version_ids: Sequence[int]) -> dict[int, int]:
@@ -213,37 +247,35 @@ def _assessment_ids(session: Session, version_ids: Sequence[int]) -> dict[int, i
 
 
 def save(
-    session: Session,
-    versions: Sequence[StoredVersion],
-    assessed: Sequence[Assessed],
-    generation: int,
+    session: Session, stored: Sequence[Stored], assessed: Sequence[Assessed], generation: int
 ) -> None:
-    """Write the assessments of ``versions`` (same order): update those scored before, insert
-    the rest with their seals, and keep ``current`` on each filing's latest version only."""
+    """Write the assessments of ``stored`` versions (same order): update those scored before,
+    insert the rest with their seals, and keep ``current`` on each filing's latest version."""
     now = utcnow()
-    existing = _assessment_ids(session, [v.id for v in versions])
-    fresh, changed = [], []
-    for version, result in zip(versions, assessed, strict=True):
+    existing = _assessment_ids(session, [row.version_id for row in stored])
+    fresh: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for row, result in zip(stored, assessed, strict=True):
         figures = _figures(result, generation, now)
-        if version.id in existing:
-            changed.append({"id": existing[version.id]} | figures)
+        if row.version_id in existing:
+            changed.append({"id": existing[row.version_id]} | figures)
         else:
-            fresh.append(_new_row(version) | figures)
+            fresh.append(row.assessment_columns() | figures)
     if changed:
         session.execute(update(Assessment), changed)
     if not fresh:
         return
     insert_rows(session, _ASSESSMENTS, fresh)
     ids = _assessment_ids(session, [row["filing_version_id"] for row in fresh])
+    new = [row for row in stored if row.version_id not in existing]
     seals = [
-        {"assessment_id": ids[v.id], "seal": seal}
-        for v in versions
-        if v.id not in existing
-        for seal in sorted({s for box in v.document["containers"] for s in box.get("seals", [])})
+        {"assessment_id": ids[row.version_id], "seal": seal}
+        for row in new
+        for seal in sorted(set(row.seals))
     ]
     insert_rows(session, _SEALS, seals)
     # An amendment's earlier versions stop being current once it is scored.
-    amended = {v.filing_id: ids[v.id] for v in versions if v.version > 1 and v.id not in existing}
+    amended = {row.filing_id: ids[row.version_id] for row in new if row.version > 1}
     filings = sorted(amended)
     for part in _chunks(filings, _IN_LIST):
         session.execute(
@@ -266,21 +298,4 @@ def _figures(result: Assessed, generation: int, now: datetime) -> dict[str, Any]
         "generation": generation,
         "explanation": orjson.dumps(result.explanation).decode(),
         "assessed_at": now,
-    }
-
-
-def _new_row(version: StoredVersion) -> dict[str, Any]:
-    route = version.document["route"]
-    parties = version.document["parties"]
-    return {
-        "filing_version_id": version.id,
-        "filing_id": version.filing_id,
-        "version": version.version,
-        "current": version.latest,
-        "received_at": version.received_at,
-        "document_number": version.document["transport_document"]["number"],
-        "port_of_discharge": route["port_of_discharge"],
-        "discharge_eta": datetime.fromisoformat(route["discharge_eta"]),
-        "shipper_key": party_key(parties["shipper"])[:400],
-        "consignee_key": party_key(parties["consignee"])[:400],
     }

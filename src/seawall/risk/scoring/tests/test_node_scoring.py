@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 from conftest import KeyFactory
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from typer.testing import CliRunner
 
 from seawall.cli import app
@@ -18,9 +19,10 @@ from seawall.core.audit.models import AuditEntry
 from seawall.core.database import Database
 from seawall.core.node import Node
 from seawall.core.settings import Settings
+from seawall.exams.models import ExamOutcome
 from seawall.filings.tests.factories import filing_document
 from seawall.risk.scoring import configuration
-from seawall.risk.scoring.models import Assessment
+from seawall.risk.scoring.models import AssessedSeal, Assessment
 from seawall.risk.scoring.service import rescore_in_play
 
 URL = "/api/v1/filings"
@@ -98,7 +100,25 @@ def test_an_unknown_filing_has_no_assessment(client: TestClient, auth: KeyFactor
     assert "no assessment" in response.json()["detail"]
 
 
-def test_bulk_scoring_scores_what_is_pending_and_agrees_with_the_post(
+def _found(database: Database, filing_id: int, container: str) -> None:
+    """Record that an exam of the box found something (as `seawall exams import` would)."""
+    with database.transaction() as session:
+        session.add(
+            ExamOutcome(
+                filing_id=filing_id,
+                container=container,
+                port="CAPRR",
+                examined_on=date.today(),
+                exam_type="full unstuff",
+                selected_by="rules",
+                found=True,
+                finding="narcotics",
+                recorded_at=datetime.now(UTC),
+            )
+        )
+
+
+def test_bulk_scoring_agrees_with_the_post_on_history(
     client: TestClient,
     auth: KeyFactory,
     database: Database,
@@ -106,17 +126,27 @@ def test_bulk_scoring_scores_what_is_pending_and_agrees_with_the_post(
     tmp_path: Path,
 ) -> None:
     filer = auth(Role.FILER)
-    shared_shipper = filing_document()["parties"]["shipper"]
-    for _ in range(4):
+    first = filing_document()
+    first_id = _post(client, filer, first)
+    _found(database, first_id, first["containers"][0]["number"])
+    shipper = first["parties"]["shipper"]
+    for n in range(3):
         document = filing_document()
-        document["parties"]["shipper"] = shared_shipper
+        document["parties"]["shipper"] = shipper
+        if n == 1:  # a seal of the first filing, declared again on another bill
+            document["containers"][0]["seals"] = first["containers"][0]["seals"]
         _post(client, filer, document)
     posted = {
         row.filing_version_id: orjson.loads(row.explanation) for row in _assessments(database)
     }
+    hits = [{rule["id"] for rule in e["rules"]} for e in posted.values()]
+    assert "HRM-PARTY-01" in hits[0]  # nobody had filed before the first
+    assert all("HRM-PARTY-02" in found for found in hits[1:])  # the shipper's earlier finding
+    assert ["HRM-SEAL-01" in found for found in hits] == [False, False, True, False]
     # Forget the assessments, then score the same versions in bulk.
     with database.transaction() as session:
-        session.execute(Assessment.__table__.delete())  # type: ignore[attr-defined]
+        session.execute(delete(AssessedSeal))
+        session.execute(delete(Assessment))
     result = _cli(database_url, tmp_path, "score", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["scored"] == 4

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from seawall.risk.model import default_spec, train
 from seawall.risk.rules.catalogue import polars_schema
-from seawall.risk.rules.features import FilingInput
-from seawall.risk.rules.history import HistoryRows, history_frame, history_row
+from seawall.risk.rules.features import FilingInput, filing_history
+from seawall.risk.rules.history import history_frame, history_row
 from seawall.risk.rules.norms import Norms, build_norms, goods_frame
 from seawall.risk.rules.packs import agency_rules
 from seawall.risk.rules.vectorized import RULE_SCORE
@@ -30,7 +30,7 @@ from seawall.simulator.service import simulate
 TODAY = date(2026, 2, 1)
 
 
-Traffic = tuple[list[FilingInput], HistoryRows]
+Traffic = tuple[list[FilingInput], pl.DataFrame]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def traffic(folder: Path) -> Traffic:
-    """About 1,500 valid simulated filings in receipt order, and their history rows."""
+    """About 1,500 valid simulated filings in receipt order, and their history frame."""
     out = folder / "traffic.jsonl"
     config = SimulationConfig(filings=1_500, seed=11).with_threat_rate(0.04)
     simulate(config, out, watchlists=folder / "lists", workers=1)
@@ -58,14 +58,14 @@ def traffic(folder: Path) -> Traffic:
         FilingInput(r["submission_id"], r, datetime.fromisoformat(r["received_at"]))
         for r in records
     ]
-    return items, [history_row(i.document, i.received_at, i.key) for i in items]
+    return items, history_frame(history_row(i.document, i.received_at, i.key) for i in items)
 
 
-def _scorer(folder: Path, items: list[FilingInput], history: HistoryRows) -> Scorer:
+def _scorer(folder: Path, items: list[FilingInput], history: pl.DataFrame) -> Scorer:
     entries = list(load_watchlist(folder / "lists" / "CA.watchlist.jsonl"))
     norms = Norms.from_frame(build_norms(goods_frame(i.document for i in items)))
     plain = Scorer(agency_rules("CA"), Screener(entries), norms=norms)
-    scored = plain.assess_many(items, history_frame(history), TODAY)
+    scored = plain.assess_many(items, history, TODAY)
     # A model that learns something: trained on the rule and watchlist scores and features,
     # with a label that follows the rules, so its reasons are not all zero.
     frame = pl.DataFrame(
@@ -87,14 +87,19 @@ def scorer(traffic: Traffic, folder: Path) -> Scorer:
     return _scorer(folder, *traffic)
 
 
-def _as_dicts(scorer: Scorer, items: list[FilingInput], history: HistoryRows) -> list[Any]:
-    return [a.explanation for a in scorer.assess_many(items, history_frame(history), TODAY)]
+def _as_dicts(scorer: Scorer, items: list[FilingInput], history: pl.DataFrame) -> list[Any]:
+    return [a.explanation for a in scorer.assess_many(items, history, TODAY)]
+
+
+def _alone(scorer: Scorer, item: FilingInput, history: pl.DataFrame) -> Any:
+    known = filing_history(history, item.document, item.received_at)
+    return scorer.assess_one(item, known, TODAY).explanation
 
 
 def test_bulk_and_single_agree_on_every_filing(traffic: Traffic, scorer: Scorer) -> None:
     items, history = traffic
     bulk = _as_dicts(scorer, items, history)
-    single = [scorer.assess_one(item, history, TODAY).explanation for item in items]
+    single = [_alone(scorer, item, history) for item in items]
     assert bulk == single
     # The comparison means something only if every signal shows up somewhere.
     assert any(e["rules"] for e in bulk)
@@ -118,5 +123,5 @@ def test_a_filing_scores_the_same_whatever_batch_it_is_in(
     )
     batch = [items[i] for i in chosen]
     in_batch = _as_dicts(scorer, batch, history)
-    alone = [scorer.assess_one(item, history, TODAY).explanation for item in batch]
+    alone = [_alone(scorer, item, history) for item in batch]
     assert in_batch == alone

@@ -1,0 +1,226 @@
+"""What bulk scoring reads of stored filing documents beside the features, decoded in Polars.
+
+The parties (for screening and the history keys), the transport document number and the seals,
+taken straight from the stored JSON text by Polars' decoder: parsing a million documents into
+Python dicts would cost more than everything else bulk scoring does. Per distinct party, not
+per filing, Python then does what only it can (party keys, watchlist screening).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from seawall.risk.rules.history import FILINGS_SCHEMA, HISTORY_SCHEMA, party_key
+from seawall.risk.watchlists import Match, Screener
+from seawall.risk.watchlists.screener import ROLES, PartyFacts
+
+_PARTY = pl.Struct(
+    {
+        "name": pl.String,
+        "identifier": pl.String,
+        "address": pl.Struct({"city": pl.String, "country": pl.String}),
+    }
+)
+_SLIM = pl.Struct(
+    {
+        "transport_document": pl.Struct({"number": pl.String}),
+        "route": pl.Struct({"port_of_discharge": pl.String, "discharge_eta": pl.String}),
+        "parties": pl.Struct(dict.fromkeys(ROLES, _PARTY)),
+        "containers": pl.List(pl.Struct({"seals": pl.List(pl.String)})),
+    }
+)
+_FACTS = ("name", "identifier", "city", "country")
+# The history frame ``risk.rules.history`` reads, plus the filing each row is the latest of.
+FRAME_SCHEMA: dict[str, Any] = {"filing_id": pl.Int64, **HISTORY_SCHEMA}
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A scored version's facts the assessments table keeps beside the figures."""
+
+    version_id: int
+    filing_id: int
+    version: int
+    latest: bool
+    received_at: datetime
+    document_number: str
+    port_of_discharge: str
+    discharge_eta: datetime
+    shipper_key: str
+    consignee_key: str
+    seals: list[str]
+
+    def assessment_columns(self) -> dict[str, Any]:
+        """The assessment row's columns other than the figures."""
+        return {
+            "filing_version_id": self.version_id,
+            "filing_id": self.filing_id,
+            "version": self.version,
+            "current": self.latest,
+            "received_at": self.received_at,
+            "document_number": self.document_number,
+            "port_of_discharge": self.port_of_discharge,
+            "discharge_eta": self.discharge_eta,
+            "shipper_key": self.shipper_key[:400],
+            "consignee_key": self.consignee_key[:400],
+        }
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Stored versions as read for bulk scoring: columns, the documents as JSON text."""
+
+    version_ids: list[int]
+    filing_ids: list[int]
+    versions: list[int]
+    latest: list[bool]
+    received_at: list[datetime]
+    texts: pl.Series
+
+
+def decode(texts: pl.Series) -> pl.DataFrame:
+    """Per document: ``document_number``, ``port_of_discharge``, ``discharge_eta`` (text),
+    ``seals`` (every box's, in order) and, per party
+    role, ``<role>_name``, ``_identifier``, ``_city`` and ``_country`` (null when absent)."""
+    frame = pl.DataFrame({"doc": texts.str.json_decode(_SLIM)})
+    doc = pl.col("doc")
+    seals = (
+        doc.struct.field("containers")
+        .list.eval(pl.element().struct.field("seals").explode().drop_nulls())
+        .fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    )
+    roles = []
+    for role in ROLES:
+        party = doc.struct.field("parties").struct.field(role)
+        address = party.struct.field("address")
+        roles += [
+            party.struct.field("name").alias(f"{role}_name"),
+            party.struct.field("identifier").alias(f"{role}_identifier"),
+            address.struct.field("city").alias(f"{role}_city"),
+            address.struct.field("country").alias(f"{role}_country"),
+        ]
+    route = doc.struct.field("route")
+    return frame.select(
+        doc.struct.field("transport_document").struct.field("number").alias("document_number"),
+        route.struct.field("port_of_discharge").alias("port_of_discharge"),
+        route.struct.field("discharge_eta").alias("discharge_eta"),
+        seals.alias("seals"),
+        *roles,
+    )
+
+
+def _keys(names: pl.Series, countries: pl.Series) -> pl.Series:
+    """``party_key`` of each (name, country), computed once per distinct pair."""
+    pairs = pl.DataFrame({"name": names, "country": countries})
+    distinct = pairs.unique()
+    keys = [
+        party_key({"name": name, "address": {"country": country}})
+        for name, country in distinct.iter_rows()
+    ]
+    mapped = distinct.with_columns(pl.Series("key", keys, dtype=pl.String))
+    return pairs.join(mapped, on=["name", "country"], how="left", maintain_order="left")["key"]
+
+
+def filing_rows(slim: pl.DataFrame, keys: list[str], received_at: list[datetime]) -> pl.DataFrame:
+    """The frame of filings to compute history features for (``history.FILINGS_SCHEMA``)."""
+    return pl.DataFrame(
+        {
+            "key": keys,
+            "received_at": received_at,
+            "document_number": slim["document_number"],
+            "shipper_key": _keys(slim["shipper_name"], slim["shipper_country"]),
+            "consignee_key": _keys(slim["consignee_name"], slim["consignee_country"]),
+            "seals": slim["seals"],
+        },
+        schema=FILINGS_SCHEMA,
+    )
+
+
+def history_rows(
+    slim: pl.DataFrame,
+    filing_ids: list[int],
+    received_at: list[datetime],
+    findings: dict[int, bool],
+) -> pl.DataFrame:
+    """The history frame rows (``store.FRAME_SCHEMA``) of decoded documents."""
+    rows = filing_rows(slim, [str(filing) for filing in filing_ids], received_at)
+    return (
+        rows.drop("key")
+        .with_columns(
+            pl.Series("filing_id", filing_ids, dtype=pl.Int64),
+            pl.Series("finding", [findings.get(filing) for filing in filing_ids], dtype=pl.Boolean),
+        )
+        .select(list(FRAME_SCHEMA))
+    )
+
+
+def matches(screener: Screener | None, slim: pl.DataFrame) -> list[list[Match]]:
+    """Each document's watchlist matches, best first, as ``Screener.screen_parties`` gives
+    them; every distinct party of a role is screened once."""
+    found: list[list[Match]] = [[] for _ in range(slim.height)]
+    if screener is None:
+        return found
+    for role in ROLES:
+        columns = [f"{role}_{fact}" for fact in _FACTS]
+        parties = slim.select(columns).with_row_index("row").drop_nulls(f"{role}_name")
+        distinct = parties.select(columns).unique()
+        hits: dict[tuple[Any, ...], list[Match]] = {}
+        for name, identifier, city, country in distinct.iter_rows():
+            listed = screener.screen_party(role, PartyFacts(name, identifier, country, city))
+            if listed:
+                hits[(name, identifier, city, country)] = listed
+        if not hits:
+            continue
+        listed_facts = list(hits)
+        hit_frame = pl.DataFrame(
+            [(*facts, index) for index, facts in enumerate(listed_facts)],
+            schema=[*[(c, pl.String) for c in columns], ("hit", pl.Int64)],
+            orient="row",
+        )
+        joined = parties.join(hit_frame, on=columns, how="inner", nulls_equal=True)
+        for row, hit in joined.select("row", "hit").sort("row").iter_rows():
+            found[row].extend(hits[listed_facts[hit]])
+    for listed in found:
+        # Roles in order, then a stable sort by score: what screen_parties does.
+        listed.sort(key=lambda match: -match.score)
+    return found
+
+
+def stored_rows(slim: pl.DataFrame, raw: Raw, history: pl.DataFrame) -> list[Stored]:
+    """The facts of each version to keep with its assessment (``history`` from
+    :func:`history_rows` of the same versions gives the party keys)."""
+    etas = [datetime.fromisoformat(text) for text in slim["discharge_eta"].to_list()]
+    return [
+        Stored(*fields)
+        for fields in zip(
+            raw.version_ids,
+            raw.filing_ids,
+            raw.versions,
+            raw.latest,
+            raw.received_at,
+            slim["document_number"].to_list(),
+            slim["port_of_discharge"].to_list(),
+            etas,
+            history["shipper_key"].to_list(),
+            history["consignee_key"].to_list(),
+            slim["seals"].to_list(),
+            strict=True,
+        )
+    ]
+
+
+def with_rows(history: pl.DataFrame, added: pl.DataFrame, versions: list[int]) -> pl.DataFrame:
+    """``history`` once these versions are scored: each filing's row is its latest version's
+    (``added`` holds the versions' rows, ``versions`` their numbers)."""
+    latest = (
+        added.with_columns(pl.Series("version", versions, dtype=pl.Int64))
+        .sort("version")
+        .unique("filing_id", keep="last", maintain_order=True)
+        .drop("version")
+    )
+    kept = history.join(latest.select("filing_id"), on="filing_id", how="anti")
+    return pl.concat([kept, latest])
