@@ -14,25 +14,11 @@ from typing import Any
 
 import polars as pl
 
+from seawall.risk.rules import frames
 from seawall.risk.rules.history import FILINGS_SCHEMA, HISTORY_SCHEMA, party_key
 from seawall.risk.watchlists import Match, Screener
 from seawall.risk.watchlists.screener import ROLES, PartyFacts
 
-_PARTY = pl.Struct(
-    {
-        "name": pl.String,
-        "identifier": pl.String,
-        "address": pl.Struct({"city": pl.String, "country": pl.String}),
-    }
-)
-_SLIM = pl.Struct(
-    {
-        "transport_document": pl.Struct({"number": pl.String}),
-        "route": pl.Struct({"port_of_discharge": pl.String, "discharge_eta": pl.String}),
-        "parties": pl.Struct(dict.fromkeys(ROLES, _PARTY)),
-        "containers": pl.List(pl.Struct({"seals": pl.List(pl.String)})),
-    }
-)
 _FACTS = ("name", "identifier", "city", "country")
 # The history frame ``risk.rules.history`` reads, plus the filing each row is the latest of.
 FRAME_SCHEMA: dict[str, Any] = {"filing_id": pl.Int64, **HISTORY_SCHEMA}
@@ -83,31 +69,29 @@ class Raw:
 
 
 def decode(texts: pl.Series) -> pl.DataFrame:
-    """Per document: ``document_number``, ``port_of_discharge``, ``discharge_eta`` (text),
-    ``seals`` (every box's, in order) and, per party
-    role, ``<role>_name``, ``_identifier``, ``_city`` and ``_country`` (null when absent)."""
-    frame = pl.DataFrame({"doc": texts.str.json_decode(_SLIM)})
-    doc = pl.col("doc")
+    """The documents decoded once (``frames.decode``: what the features read), plus per
+    document ``document_number``, ``port_of_discharge``, ``discharge_eta`` (text), ``seals``
+    (every box's, in order) and, per party role, ``<role>_name``, ``_identifier``, ``_city``
+    and ``_country`` (null when the party is absent)."""
     seals = (
-        doc.struct.field("containers")
+        pl.col("containers")
         .list.eval(pl.element().struct.field("seals").explode().drop_nulls())
         .fill_null(pl.lit([], dtype=pl.List(pl.String)))
     )
+    route = pl.col("route").struct
     roles = []
     for role in ROLES:
-        party = doc.struct.field("parties").struct.field(role)
-        address = party.struct.field("address")
+        party = pl.col("parties").struct.field(role).struct
         roles += [
-            party.struct.field("name").alias(f"{role}_name"),
-            party.struct.field("identifier").alias(f"{role}_identifier"),
-            address.struct.field("city").alias(f"{role}_city"),
-            address.struct.field("country").alias(f"{role}_country"),
+            party.field("name").alias(f"{role}_name"),
+            party.field("identifier").alias(f"{role}_identifier"),
+            party.field("address").struct.field("city").alias(f"{role}_city"),
+            party.field("address").struct.field("country").alias(f"{role}_country"),
         ]
-    route = doc.struct.field("route")
-    return frame.select(
-        doc.struct.field("transport_document").struct.field("number").alias("document_number"),
-        route.struct.field("port_of_discharge").alias("port_of_discharge"),
-        route.struct.field("discharge_eta").alias("discharge_eta"),
+    return frames.decode(texts).with_columns(
+        pl.col("transport_document").struct.field("number").alias("document_number"),
+        route.field("port_of_discharge").alias("port_of_discharge"),
+        route.field("discharge_eta").alias("discharge_eta"),
         seals.alias("seals"),
         *roles,
     )

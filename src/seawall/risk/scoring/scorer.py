@@ -19,10 +19,12 @@ import numpy.typing as npt
 import orjson
 import polars as pl
 
+from seawall.core.settings import DEFAULT_LEAD_TIMES
 from seawall.risk.model import Reason, TrainedModel
 from seawall.risk.rules.catalogue import polars_schema
 from seawall.risk.rules.evaluate import score_record
 from seawall.risk.rules.features import FilingInput, filing_features
+from seawall.risk.rules.frames import features_of
 from seawall.risk.rules.history import history_features
 from seawall.risk.rules.norms import EMPTY_NORMS, Norms
 from seawall.risk.rules.packs import CompiledRule, in_effect
@@ -97,11 +99,11 @@ class Scorer:
     screener: Screener | None = None
     model: TrainedModel | None = None
     norms: Norms = EMPTY_NORMS
-    lead_times: Mapping[str, timedelta] = field(default_factory=dict)
+    lead_times: Mapping[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_LEAD_TIMES))
     generation: int = 0
 
     def _lead_time(self, document: Mapping[str, Any]) -> timedelta:
-        return self.lead_times.get(document.get("mode", "marine"), timedelta(hours=24))
+        return self.lead_times[document.get("mode", "marine")]
 
     def record(self, item: FilingInput, history: Mapping[str, Any] | None) -> dict[str, Any]:
         """The feature record of one filing version."""
@@ -150,14 +152,13 @@ class Scorer:
     def _features(
         self, batch: Batch, slim: pl.DataFrame, history: pl.DataFrame | None
     ) -> pl.DataFrame:
-        items = [
-            FilingInput(key, orjson.loads(text), received, version)
-            for key, text, received, version in zip(
-                batch.keys, batch.texts, batch.received_at, batch.versions, strict=True
-            )
-        ]
-        records = [{"key": item.key} | self.record(item, None) for item in items]
-        frame = pl.DataFrame(records, schema={"key": pl.String, **polars_schema()})
+        frame = features_of(
+            slim,
+            pl.Series(batch.received_at, dtype=pl.Datetime("us", "UTC")),
+            pl.Series(batch.versions, dtype=pl.Int64),
+            lead_times=self.lead_times,
+            norms=self.norms,
+        ).insert_column(0, pl.Series("key", batch.keys, dtype=pl.String))
         if history is None:
             return frame
         rows = documents.filing_rows(slim, batch.keys, batch.received_at)
