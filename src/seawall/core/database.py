@@ -6,16 +6,18 @@ commits, once, or rolls back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Table, create_engine, event, insert
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, Table, create_engine, event
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -100,24 +102,127 @@ def make_engine(url: str, **options: Any) -> Engine:
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert many rows in the session's transaction: COPY on PostgreSQL, executemany elsewhere.
+    """Insert many rows in the session's transaction (see ``insert_values``).
 
-    Every row must have the same keys. Bulk files bring a million filings; row-by-row INSERTs
-    cost PostgreSQL a round of parsing and planning each, COPY streams them.
+    Every row must have the same keys.
+    """
+    if rows:
+        columns = list(rows[0])
+        insert_values(
+            session, table, columns, [tuple(map(row.__getitem__, columns)) for row in rows]
+        )
+
+
+def insert_values(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert rows of values for ``columns``: COPY on PostgreSQL, executemany elsewhere.
+
+    Columns left out get the database's default, not a Python-side one. Bulk files bring a
+    million filings: row-by-row INSERTs cost PostgreSQL a round of parsing and planning each,
+    COPY streams them; on SQLite, SQLAlchemy's per-row parameter handling cost more than
+    SQLite's own work, so the rows go to the driver directly.
     """
     if not rows:
         return
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), list(rows))
-        return
-    columns = list(rows[0])
     driver = connection.connection.driver_connection
     assert driver is not None
-    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([row[column] for column in columns])
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    # Names from the table's own metadata, quoted; the values go as parameters.
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[name].name) for name in columns)
+    marks = ", ".join("?" * len(columns))
+    statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"  # noqa: S608
+    # Each column's own bind processing (UtcDateTime: naive UTC text), as SQLAlchemy applies
+    # it, for the few columns that have any; column by column, each a map over the batch.
+    processors = {
+        index: processor
+        for index, name in enumerate(columns)
+        if (processor := _bind_processor(table.c[name].type, dialect))
+    }
+    if processors:
+        values: list[Iterable[Any]] = list(zip(*rows, strict=True))
+        for index, processor in processors.items():
+            values[index] = map(processor, values[index])
+        rows = list(zip(*values, strict=True))
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(statement, rows)
+    finally:
+        cursor.close()
+
+
+def rows_by_pairs(
+    session: Session,
+    table: Table,
+    keys: tuple[str, str],
+    pairs: set[tuple[Any, Any]],
+    columns: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """Every row whose two ``keys`` columns hold one of ``pairs``: the keys, then ``columns``.
+
+    Values come as the driver returns them, without SQLAlchemy's type processing: this is for
+    strings and numbers, looked up by the thousand in a bulk file, where compiling and binding
+    an IN list of a thousand values cost more than the query.
+    """
+    if not pairs:
+        return []
+    connection = session.connection()
+    dialect = connection.dialect
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    quote = dialect.identifier_preparer.quote
+    first, second = (quote(table.c[name].name) for name in keys)
+    names = ", ".join(quote(table.c[name].name) for name in (*keys, *columns))
+    firsts, seconds = list({a for a, _ in pairs}), list({b for _, b in pairs})
+    params: list[Any]
+    if dialect.name == "postgresql":
+        # One array parameter each, not a thousand: PostgreSQL still answers from the index.
+        where, params = f"{first} = ANY(%s) AND {second} = ANY(%s)", [firsts, seconds]
+    else:
+        # Two plain IN lists, not a row-value IN: SQLite answers this from a two-column
+        # index, and the row-value form with a full scan. The cross-pairs are dropped below.
+        where = (
+            f"{first} IN ({', '.join('?' * len(firsts))}) "
+            f"AND {second} IN ({', '.join('?' * len(seconds))})"
+        )
+        params = [*firsts, *seconds]
+    cursor = driver.cursor()
+    try:
+        cursor.execute(f"SELECT {names} FROM {quote(table.name)} WHERE {where}", params)  # noqa: S608
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return [row for row in rows if (row[0], row[1]) in pairs]
+
+
+def _bind_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    if isinstance(column_type, UtcDateTime) and dialect.name == "sqlite":
+        return _sqlite_timestamp
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
+
+
+_SQLITE = sqlite.dialect()
+_SQLITE_TIMESTAMP = UtcDateTime().dialect_impl(_SQLITE).bind_processor(_SQLITE)
+
+
+@lru_cache(maxsize=4096)
+def _sqlite_timestamp(value: datetime | None) -> Any:
+    """A UtcDateTime value as SQLite stores it, remembered.
+
+    A batch of filings writes each receipt time three times (received, created, updated) and
+    one audit time on every row. Equal aware datetimes are one instant, so one UTC text; a
+    naive one raises every time, since errors are not remembered.
+    """
+    assert _SQLITE_TIMESTAMP is not None
+    return _SQLITE_TIMESTAMP(value)
 
 
 class Database:

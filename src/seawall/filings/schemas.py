@@ -73,6 +73,26 @@ def _specific_description(value: str) -> str:
     return value
 
 
+# ISO 6346 letter values: 10 upward, skipping the multiples of 11 (the spaces).
+_ISO6346_VALUES = {
+    char: value
+    for value, char in enumerate("0123456789A BCDEFGHIJK LMNOPQRSTU VWXYZ")
+    if char != " "
+}
+_CANONICAL_CONTAINER = re.compile(r"[A-Z]{3}[UJZR][0-9]{7}")
+
+
+def _container_number(value: str) -> str:
+    # python-stdnum takes 6 µs a number and a filing carries several boxes, so a number already
+    # in its canonical form has its check digit computed here (the same sum); any other goes
+    # to stdnum, which compacts it or words the error.
+    if _CANONICAL_CONTAINER.fullmatch(value):
+        total = sum(map(int.__lshift__, map(_ISO6346_VALUES.__getitem__, value[:10]), range(10)))
+        if str(total % 11 % 10) == value[10]:
+            return value
+    return codes.container_number(value)
+
+
 def _timestamp_text(value: object) -> object:
     # Lax pydantic reads a number as seconds since 1970; in a filing that is a mistake.
     if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
@@ -90,7 +110,7 @@ LoCode = Annotated[str, Field(examples=["CAPRR"]), AfterValidator(codes.locode)]
 CurrencyCode = Annotated[str, Field(examples=["USD"]), AfterValidator(codes.currency_code)]
 HsCode = Annotated[str, Field(examples=["940360"]), AfterValidator(codes.hs_code)]
 ContainerNumber = Annotated[
-    str, Field(max_length=20, examples=["CSQU3054383"]), AfterValidator(codes.container_number)
+    str, Field(max_length=20, examples=["CSQU3054383"]), AfterValidator(_container_number)
 ]
 SealNumber = Annotated[
     str, Field(max_length=20, examples=["HS1234567"]), AfterValidator(codes.seal_number)

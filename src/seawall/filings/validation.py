@@ -173,6 +173,8 @@ def _container_errors(filing: Filing) -> Iterator[FieldError]:
 
 def _duplicates(values: list[Any], path: Callable[[int], str]) -> Iterator[FieldError]:
     """An error at ``path(index)`` for every value that came before in ``values``."""
+    if len(set(values)) == len(values):  # the common case, told at a third of the cost
+        return
     seen: set[Any] = set()
     for index, value in enumerate(values):
         if value in seen:
