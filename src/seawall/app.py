@@ -44,7 +44,7 @@ def create_app(settings: Settings, database: Database) -> FastAPI:
     app.state.principals = PrincipalCache(settings.key_cache_seconds)
     problems.install(app)
     app.include_router(filings_router)
-    app.state.filing_hooks = [risk_routes.install(app, settings)]
+    app.state.filing_hooks = [risk_routes.install(app, settings, database)]
     app.include_router(worklist_router)
 
     @app.get("/healthz", tags=["node"], summary="Liveness and database reachability")

@@ -7,6 +7,7 @@ stores nothing twice (submission ids make every record idempotent).
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -63,6 +64,9 @@ def _checked_batches(
     if workers <= 1:
         yield from map(check_items, _batches(records))
         return
+    # The imports live as long as the process: full collections need not walk them again
+    # (a million filings trigger hundreds, each walking some 200,000 objects).
+    gc.freeze()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         in_flight: deque[Future[list[tuple[str, Checked | Acknowledgement]]]] = deque()
         for batch in _batches(records):

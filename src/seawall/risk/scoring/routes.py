@@ -14,6 +14,7 @@ from seawall.core.accounts.models import Role
 from seawall.core.accounts.service import Principal
 from seawall.core.accounts.web import allow
 from seawall.core.audit.service import Event, record
+from seawall.core.database import Database
 from seawall.core.problems import Problem
 from seawall.core.settings import Settings
 from seawall.core.web import node_database
@@ -28,10 +29,20 @@ Officer = Annotated[Principal, Depends(allow(Role.TARGETING_OFFICER, Role.ANALYS
 router = APIRouter(prefix="/api/v1", tags=["risk"])
 
 
-def install(app: FastAPI, settings: Settings) -> StoredHook:
-    """Add the risk routes to ``app`` and return the hook that scores each stored filing."""
+def install(app: FastAPI, settings: Settings, database: Database) -> StoredHook:
+    """Add the risk routes to ``app`` and return the hook that scores each stored filing.
+
+    The scorer is built when the app starts (indexing 10,000 watchlist entries takes a second
+    or two): built by the first POST instead, it would hold up every request behind it.
+    """
     cache = ScorerCache(settings, settings.risk_refresh_seconds)
     app.include_router(router)
+
+    def warm() -> None:
+        with database.transaction(write=False) as session:
+            cache.get(session)
+
+    app.router.on_startup.append(warm)
 
     def score(session: Session, stored: list[tuple[int, int]]) -> None:
         if not stored:
