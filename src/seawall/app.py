@@ -10,7 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from seawall import __version__
 from seawall.core import problems
 from seawall.core.accounts.cache import PrincipalCache
-from seawall.core.database import Database
+from seawall.core.database import Checkpointer, Database
 from seawall.core.settings import Settings
 from seawall.filings.routes import router as filings_router
 from seawall.filings.schemas import Filing
@@ -43,6 +43,9 @@ def create_app(settings: Settings, database: Database) -> FastAPI:
     app.state.database = database
     app.state.principals = PrincipalCache(settings.key_cache_seconds)
     problems.install(app)
+    checkpointer = Checkpointer(database)
+    app.router.on_startup.append(checkpointer.start)
+    app.router.on_shutdown.append(checkpointer.stop)
     app.include_router(filings_router)
     app.state.filing_hooks = [risk_routes.install(app, settings, database)]
     app.include_router(worklist_router)

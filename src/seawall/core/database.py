@@ -6,6 +6,7 @@ commits, once, or rolls back.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -253,3 +254,41 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+class Checkpointer:
+    """Copies SQLite's write-ahead log into the database file in the background.
+
+    Left to itself, SQLite checkpoints inside whichever commit fills the log: a long-running
+    API would then stall one request, and every request queued behind it, for as long as it
+    takes to copy and sync tens of megabytes. A small passive checkpoint every ``interval``
+    seconds, on a thread of its own, keeps the log short and never waits for a writer.
+    Does nothing on PostgreSQL.
+    """
+
+    def __init__(self, database: Database, interval: float = 0.2) -> None:
+        self._database = database
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Begin checkpointing (SQLite only)."""
+        if self._database.dialect != "sqlite" or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop, after one last checkpoint."""
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._thread.join()
+        self._thread = None
+
+    def _run(self) -> None:
+        with self._database.engine.connect() as connection:
+            while not self._stop.wait(self._interval):
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Annotated, Any
 
@@ -41,6 +42,9 @@ def install(app: FastAPI, settings: Settings, database: Database) -> StoredHook:
     def warm() -> None:
         with database.transaction(write=False) as session:
             cache.get(session)
+        # The scorer and the imports live as long as the process: full collections need not
+        # walk them again (each walk paused every request in flight for up to a second).
+        gc.freeze()
 
     app.router.on_startup.append(warm)
 
