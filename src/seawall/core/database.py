@@ -204,6 +204,46 @@ def rows_by_pairs(
     return [row for row in rows if (row[0], row[1]) in pairs]
 
 
+def rows_by_keys(
+    session: Session, table: Table, key: str, values: Sequence[Any], columns: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """Every row whose ``key`` column holds one of ``values``: the key, then ``columns``.
+
+    As :func:`rows_by_pairs`, through the driver and in raw driver values (a timestamp is
+    text on SQLite: see :func:`as_utc`), for look-ups by the ten thousand in bulk work.
+    """
+    if not values:
+        return []
+    connection = session.connection()
+    dialect = connection.dialect
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[name].name) for name in (key, *columns))
+    head = f"SELECT {names} FROM {quote(table.name)} WHERE {quote(table.c[key].name)}"  # noqa: S608
+    found: list[tuple[Any, ...]] = []
+    cursor = driver.cursor()
+    try:
+        if dialect.name == "postgresql":
+            cursor.execute(f"{head} = ANY(%s)", [list(values)])
+            found = list(cursor.fetchall())
+        else:
+            for start in range(0, len(values), _SQLITE_IN):
+                part = values[start : start + _SQLITE_IN]
+                cursor.execute(f"{head} IN ({', '.join('?' * len(part))})", list(part))
+                found += cursor.fetchall()
+    finally:
+        cursor.close()
+    return found
+
+
+def as_utc(value: datetime | str) -> datetime:
+    """A timestamp read through the driver (naive UTC text on SQLite), timezone-aware."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _bind_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     if isinstance(column_type, UtcDateTime) and dialect.name == "sqlite":
         return _sqlite_timestamp
@@ -211,6 +251,7 @@ def _bind_processor(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[
 
 
 _SQLITE = sqlite.dialect()
+_SQLITE_IN = 30_000  # values per IN list: under SQLite's limit of 32,766 bound parameters
 _SQLITE_TIMESTAMP = UtcDateTime().dialect_impl(_SQLITE).bind_processor(_SQLITE)
 
 

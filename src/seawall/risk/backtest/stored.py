@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from seawall.core.database import Database
 from seawall.core.settings import Settings
-from seawall.exams.queries import findings_by_filing
+from seawall.exams.queries import all_findings, findings_by_filing
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
 from seawall.risk.scoring.scorer import Scorer
 from seawall.risk.scoring.service import CHUNK, build_scorer
@@ -64,7 +64,7 @@ def history_chunks(
     """
     with database.transaction(write=False) as session:
         scorer = build_scorer(session, settings)
-        history = full_history(session)
+        history = full_history(session, all_findings(session))
         ids = current_version_ids(session)
     for start in range(0, len(ids), chunk):
         with database.transaction(write=False) as session:

@@ -162,7 +162,7 @@ class Scorer:
         if history is None:
             return frame
         rows = documents.filing_rows(slim, batch.keys, batch.received_at)
-        known = history_features(history, rows)
+        known = history_features(documents.bearing_on(history, rows), rows)
         names = [name for name in known.columns if name != "key"]
         return frame.drop(names).join(known, on="key", how="left").select(frame.columns)
 

@@ -18,7 +18,7 @@ from seawall.core.audit.service import Event, record
 from seawall.core.database import Database, utcnow
 from seawall.core.node import Node
 from seawall.core.settings import Settings
-from seawall.exams.queries import findings_by_filing
+from seawall.exams.queries import all_findings
 from seawall.risk.rules.norms import EMPTY_NORMS
 from seawall.risk.rules.store import active_rules
 from seawall.risk.scoring import configuration, documents, store
@@ -94,13 +94,13 @@ def _score_ids(
     """Bulk-score the versions with these ids, chunk by chunk, history growing as it goes."""
     with database.transaction(write=False) as session:
         scorer = build_scorer(session, settings)
-        history = store.full_history(session)
+        findings = all_findings(session)
+        history = store.full_history(session, findings)
     today = utcnow().date()
     for start in range(0, len(ids), CHUNK):
         with database.transaction() as session:
             raw = store.raw_versions(session, ids[start : start + CHUNK])
             slim = documents.decode(raw.texts)
-            findings = findings_by_filing(session, raw.filing_ids)
             rows = documents.history_rows(slim, raw.filing_ids, raw.received_at, findings)
             history = documents.with_rows(history, rows, raw.versions)
             batch = Batch(

@@ -17,8 +17,8 @@ import polars as pl
 from sqlalchemy import Select, Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
-from seawall.core.database import insert_rows, utcnow
-from seawall.exams.queries import findings_by_filing, found_filing_ids
+from seawall.core.database import as_utc, insert_rows, rows_by_keys, utcnow
+from seawall.exams.queries import found_filing_ids
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
 from seawall.risk.rules.features import FilingInput
 from seawall.risk.rules.history import history_row, party_key
@@ -27,6 +27,16 @@ from seawall.risk.scoring.models import AssessedSeal, Assessment
 from seawall.risk.scoring.scorer import Assessed
 
 _ASSESSMENTS = cast(Table, Assessment.__table__)
+_VERSIONS = cast(Table, FilingVersion.__table__)
+_HISTORY_COLUMNS: dict[str, pl.DataType] = {
+    "id": pl.Int64(),
+    "filing_id": pl.Int64(),
+    "received_at": pl.Datetime("us", "UTC"),
+    "document_number": pl.String(),
+    "shipper_key": pl.String(),
+    "consignee_key": pl.String(),
+}
+_FILINGS = cast(Table, Filing.__table__)
 _SEALS = cast(Table, AssessedSeal.__table__)
 _IN_LIST = 5_000  # ids per IN list: well under SQLite's bound-parameter limit
 
@@ -91,16 +101,19 @@ def versions_by_id(session: Session, ids: Sequence[int]) -> list[StoredVersion]:
 
 def raw_versions(session: Session, ids: Sequence[int]) -> Raw:
     """The versions with these ids, their documents left as JSON text, for bulk scoring."""
-    rows: list[Any] = []
-    for part in _chunks(ids, _IN_LIST):
-        rows += session.execute(_version_query().where(FilingVersion.id.in_(part))).all()
+    rows = rows_by_keys(
+        session, _VERSIONS, "id", ids, ("filing_id", "version", "received_at", "document")
+    )
+    latest = dict(
+        rows_by_keys(session, _FILINGS, "id", sorted({row[1] for row in rows}), ("latest_version",))
+    )
     return Raw(
         version_ids=[row[0] for row in rows],
         filing_ids=[row[1] for row in rows],
         versions=[row[2] for row in rows],
-        latest=[row[2] == row[3] for row in rows],
-        received_at=[row[4] for row in rows],
-        texts=pl.Series([row[5] for row in rows], dtype=pl.String),
+        latest=[row[2] == latest[row[1]] for row in rows],
+        received_at=[as_utc(row[3]) for row in rows],
+        texts=pl.Series([row[4] for row in rows], dtype=pl.String),
     )
 
 
@@ -152,40 +165,37 @@ def in_play_ids(session: Session, since: datetime, below_generation: int | None)
     return list(session.scalars(query))
 
 
-def full_history(session: Session) -> pl.DataFrame:
-    """The history frame of every scored filing (its latest scored version), for bulk scoring."""
-    query = select(
-        Assessment.id,
-        Assessment.filing_id,
-        Assessment.received_at,
-        Assessment.document_number,
-        Assessment.shipper_key,
-        Assessment.consignee_key,
-    ).where(Assessment.current)
-    rows = session.execute(query).all()
-    seals: dict[int, list[str]] = {}
-    for part in _chunks([row[0] for row in rows], _IN_LIST):
-        found = session.execute(
-            select(AssessedSeal.assessment_id, AssessedSeal.seal).where(
-                AssessedSeal.assessment_id.in_(part)
-            )
+def full_history(session: Session, findings: Mapping[int, bool]) -> pl.DataFrame:
+    """The history frame of every scored filing (its latest scored version), for bulk scoring;
+    ``findings`` as ``exams.queries.all_findings`` gives them."""
+    rows = session.execute(
+        select(
+            Assessment.id,
+            Assessment.filing_id,
+            Assessment.received_at,
+            Assessment.document_number,
+            Assessment.shipper_key,
+            Assessment.consignee_key,
+        ).where(Assessment.current)
+    ).all()
+    seals = session.execute(select(AssessedSeal.assessment_id, AssessedSeal.seal)).all()
+    by_assessment = (
+        pl.DataFrame(seals, schema={"id": pl.Int64, "seal": pl.String}, orient="row")
+        .sort("seal")
+        .group_by("id")
+        .agg(pl.col("seal").alias("seals"))
+    )
+    frame = pl.DataFrame(rows, schema=_HISTORY_COLUMNS, orient="row")
+    return (
+        frame.join(by_assessment, on="id", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("seals").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            pl.col("filing_id")
+            .replace_strict(findings, default=None, return_dtype=pl.Boolean)
+            .alias("finding"),
         )
-        for assessment, seal in found:
-            seals.setdefault(assessment, []).append(seal)
-    findings = findings_by_filing(session, sorted({row[1] for row in rows}))
-    history = [
-        {
-            "filing_id": filing,
-            "received_at": received,
-            "document_number": number,
-            "shipper_key": shipper,
-            "consignee_key": consignee,
-            "seals": sorted(seals.get(id_, [])),
-            "finding": findings.get(filing),
-        }
-        for id_, filing, received, number, shipper, consignee in rows
-    ]
-    return pl.DataFrame([{n: row[n] for n in FRAME_SCHEMA} for row in history], FRAME_SCHEMA)
+        .select(list(FRAME_SCHEMA))
+    )
 
 
 def history_of(
@@ -234,16 +244,7 @@ def history_of(
 
 def _assessment_ids(session: Session, version_ids: Sequence[int]) -> dict[int, int]:
     """The assessment id of each of these versions that has one."""
-    found: dict[int, int] = {}
-    for part in _chunks(version_ids, _IN_LIST):
-        rows = session.execute(
-            select(Assessment.filing_version_id, Assessment.id).where(
-                Assessment.filing_version_id.in_(part)
-            )
-        )
-        for version, assessment in rows:
-            found[version] = assessment
-    return found
+    return dict(rows_by_keys(session, _ASSESSMENTS, "filing_version_id", version_ids, ("id",)))
 
 
 def save(
