@@ -129,8 +129,8 @@ def bearing_on(history: pl.DataFrame, filings: pl.DataFrame) -> pl.DataFrame:
     common): the history features read nothing else, and a node's whole history is large."""
     seals = filings["seals"].explode().drop_nulls().unique()
     return history.filter(
-        pl.col("shipper_key").is_in(filings["shipper_key"].unique())
-        | pl.col("consignee_key").is_in(filings["consignee_key"].unique())
+        pl.col("shipper_key").is_in(filings["shipper_key"].unique().to_list())
+        | pl.col("consignee_key").is_in(filings["consignee_key"].unique().to_list())
         | (pl.col("seals").list.set_intersection(seals.to_list()).list.len() > 0)
     )
 
