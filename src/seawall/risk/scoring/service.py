@@ -82,7 +82,8 @@ def score_posted(session: Session, scorer: Scorer, keys: Sequence[tuple[int, int
         scorer.assess_one(v.input, store.history_of(session, v.document, v.received_at), today)
         for v in versions
     ]
-    store.save(session, [store.stored_of(v) for v in versions], assessed, scorer.generation)
+    stored = [store.stored_of(v) for v in versions]
+    store.save(session, stored, assessed, scorer.generation, fresh=True)
 
 
 def _score_ids(

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import orjson
 import polars as pl
-from sqlalchemy import Select, Table, and_, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from seawall.core.database import as_utc, insert_rows, rows_by_keys, utcnow
@@ -210,27 +210,32 @@ def history_of(
     me = history_row(document, received_at)
     earlier = and_(Assessment.current, Assessment.received_at < received_at)
     found = Assessment.filing_id.in_(found_filing_ids())
-    counts = []
-    for key in (Assessment.shipper_key, Assessment.consignee_key):
-        filings, findings = session.execute(
-            select(func.count(), func.count().filter(found)).where(earlier, key == me[key.key])
-        ).one()
-        counts.append((int(filings), int(findings)))
-    (shipper, shipper_found), (consignee, consignee_found) = counts
-    reused = (
-        bool(me["seals"])
-        and session.execute(
-            select(AssessedSeal.seal)
-            .join(Assessment, Assessment.id == AssessedSeal.assessment_id)
-            .where(
-                earlier,
-                AssessedSeal.seal.in_(me["seals"]),
-                Assessment.document_number != me["document_number"],
-            )
-            .limit(1)
-        ).first()
-        is not None
+
+    def counted(*where: ColumnElement[bool]) -> ScalarSelect[int]:
+        return select(func.count()).where(earlier, *where).scalar_subquery()
+
+    shipper_is = Assessment.shipper_key == me["shipper_key"]
+    consignee_is = Assessment.consignee_key == me["consignee_key"]
+    sealed = (
+        select(AssessedSeal.seal)
+        .join(Assessment, Assessment.id == AssessedSeal.assessment_id)
+        .where(
+            earlier,
+            AssessedSeal.seal.in_(me["seals"]),
+            Assessment.document_number != me["document_number"],
+        )
+        .exists()
     )
+    # One round trip: a POST pays for every statement it sends.
+    shipper, shipper_found, consignee, consignee_found, reused = session.execute(
+        select(
+            counted(shipper_is),
+            counted(shipper_is, found),
+            counted(consignee_is),
+            counted(consignee_is, found),
+            sealed,
+        )
+    ).one()
     return {
         "shipper_first_seen": shipper == 0,
         "consignee_first_seen": consignee == 0,
@@ -238,7 +243,7 @@ def history_of(
         "shipper_prior_filings": float(shipper),
         "consignee_prior_filings": float(consignee),
         "party_prior_findings": float(shipper_found + consignee_found),
-        "seal_reused": reused,
+        "seal_reused": bool(reused),
     }
 
 
@@ -248,26 +253,35 @@ def _assessment_ids(session: Session, version_ids: Sequence[int]) -> dict[int, i
 
 
 def save(
-    session: Session, stored: Sequence[Stored], assessed: Sequence[Assessed], generation: int
+    session: Session,
+    stored: Sequence[Stored],
+    assessed: Sequence[Assessed],
+    generation: int,
+    *,
+    fresh: bool = False,
 ) -> None:
     """Write the assessments of ``stored`` versions (same order): update those scored before,
-    insert the rest with their seals, and keep ``current`` on each filing's latest version."""
+    insert the rest with their seals, and keep ``current`` on each filing's latest version.
+
+    ``fresh``: the versions were stored in this very transaction, so none has an assessment
+    yet and there is nothing to look up.
+    """
     now = utcnow()
-    existing = _assessment_ids(session, [row.version_id for row in stored])
-    fresh: list[dict[str, Any]] = []
+    existing = {} if fresh else _assessment_ids(session, [row.version_id for row in stored])
+    inserted: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     for row, result in zip(stored, assessed, strict=True):
         figures = _figures(result, generation, now)
         if row.version_id in existing:
             changed.append({"id": existing[row.version_id]} | figures)
         else:
-            fresh.append(row.assessment_columns() | figures)
+            inserted.append(row.assessment_columns() | figures)
     if changed:
         session.execute(update(Assessment), changed)
-    if not fresh:
+    if not inserted:
         return
-    insert_rows(session, _ASSESSMENTS, fresh)
-    ids = _assessment_ids(session, [row["filing_version_id"] for row in fresh])
+    insert_rows(session, _ASSESSMENTS, inserted)
+    ids = _assessment_ids(session, [row["filing_version_id"] for row in inserted])
     new = [row for row in stored if row.version_id not in existing]
     seals = [
         {"assessment_id": ids[row.version_id], "seal": seal}
