@@ -27,7 +27,7 @@ from seawall.risk.training.registry import active_model
 from seawall.risk.watchlists import Screener
 from seawall.risk.watchlists.store import active_entries
 
-CHUNK = 20_000  # versions per bulk step: one transaction and one model call each
+CHUNK = 100_000  # versions per bulk step: one transaction, one model call, one history pass
 
 
 def build_scorer(session: Session, settings: Settings) -> Scorer:

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import orjson
 import polars as pl
-from sqlalchemy import ColumnElement, ScalarSelect, Select, Table, and_, func, select, update
+from sqlalchemy import Select, Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from seawall.core.database import as_utc, insert_rows, rows_by_keys, utcnow
@@ -210,32 +210,27 @@ def history_of(
     me = history_row(document, received_at)
     earlier = and_(Assessment.current, Assessment.received_at < received_at)
     found = Assessment.filing_id.in_(found_filing_ids())
-
-    def counted(*where: ColumnElement[bool]) -> ScalarSelect[int]:
-        return select(func.count()).where(earlier, *where).scalar_subquery()
-
-    shipper_is = Assessment.shipper_key == me["shipper_key"]
-    consignee_is = Assessment.consignee_key == me["consignee_key"]
-    sealed = (
-        select(AssessedSeal.seal)
-        .join(Assessment, Assessment.id == AssessedSeal.assessment_id)
-        .where(
-            earlier,
-            AssessedSeal.seal.in_(me["seals"]),
-            Assessment.document_number != me["document_number"],
-        )
-        .exists()
+    counts = []
+    for key in (Assessment.shipper_key, Assessment.consignee_key):
+        filings, findings = session.execute(
+            select(func.count(), func.count().filter(found)).where(earlier, key == me[key.key])
+        ).one()
+        counts.append((int(filings), int(findings)))
+    (shipper, shipper_found), (consignee, consignee_found) = counts
+    reused = (
+        bool(me["seals"])
+        and session.execute(
+            select(AssessedSeal.seal)
+            .join(Assessment, Assessment.id == AssessedSeal.assessment_id)
+            .where(
+                earlier,
+                AssessedSeal.seal.in_(me["seals"]),
+                Assessment.document_number != me["document_number"],
+            )
+            .limit(1)
+        ).first()
+        is not None
     )
-    # One round trip: a POST pays for every statement it sends.
-    shipper, shipper_found, consignee, consignee_found, reused = session.execute(
-        select(
-            counted(shipper_is),
-            counted(shipper_is, found),
-            counted(consignee_is),
-            counted(consignee_is, found),
-            sealed,
-        )
-    ).one()
     return {
         "shipper_first_seen": shipper == 0,
         "consignee_first_seen": consignee == 0,
@@ -243,7 +238,7 @@ def history_of(
         "shipper_prior_filings": float(shipper),
         "consignee_prior_filings": float(consignee),
         "party_prior_findings": float(shipper_found + consignee_found),
-        "seal_reused": bool(reused),
+        "seal_reused": reused,
     }
 
 
