@@ -121,8 +121,8 @@ def bulk(env: dict[str, str]) -> int:
         sys.exit(run.stderr)
     scored = int(orjson.loads(run.stdout.strip().splitlines()[-1])["scored"])
     print(
-        f"bulk: {scored:,} versions in {run.seconds:.1f} s = {scored / run.seconds:,.0f} filings/s, "
-        f"peak memory {run.peak_rss_bytes / 2**20:,.0f} MiB"
+        f"bulk: {scored:,} versions in {run.seconds:.1f} s = "
+        f"{scored / run.seconds:,.0f} filings/s, peak memory {run.peak_rss_bytes / 2**20:,.0f} MiB"
     )
     return scored
 
