@@ -37,19 +37,19 @@ WOOD_PACKAGE_TYPES = frozenset(
 # real tare is painted on the box; reefers and high-cubes weigh a few hundred kg more.
 TARE_KG = {"1": 1_300.0, "2": 2_200.0, "3": 2_900.0, "4": 3_750.0, "L": 4_800.0,
            "M": 4_800.0, "N": 4_800.0, "P": 4_800.0}  # fmt: skip
-_APARTMENT = re.compile(r"\b(apt|apartment|flat|unit|room|rm)\b|#\s*\d", re.IGNORECASE)
-_COMPANY = re.compile(
+APARTMENT = re.compile(r"\b(apt|apartment|flat|unit|room|rm)\b|#\s*\d", re.IGNORECASE)
+COMPANY = re.compile(
     r"\b(inc|incorporated|ltd|limited|llc|llp|lp|corp|corporation|co|company|gmbh|ag|sa|sas|srl|"
     r"spa|bv|nv|plc|pty|pte|kk|oy|ab|as|sarl|enterprises?|trading|group|industr(y|ies)|"
     r"international|imports?|exports?|holdings?|manufacturing|factory|store|stores)\b",
     re.IGNORECASE,
 )
-_LOGISTICS = re.compile(
+LOGISTICS = re.compile(
     r"\b(logistics?|forwarding|forwarders?|freight|shipping|express|cargo|courier|nvocc|"
     r"transport|transports|transportation|consolidators?)\b",
     re.IGNORECASE,
 )
-_TO_ORDER = re.compile(r"\bto\s+(the\s+)?order\b", re.IGNORECASE)
+TO_ORDER = re.compile(r"\bto\s+(the\s+)?order\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -105,16 +105,16 @@ def _parties(parties: Mapping[str, Any], destination: str) -> dict[str, Any]:
     consignee = parties["consignee"]
     name, street = consignee["name"], consignee["address"].get("street") or ""
     has_identifier = bool(consignee.get("identifier"))
-    individual = not _COMPANY.search(name) and not _LOGISTICS.search(name)
+    individual = not COMPANY.search(name) and not LOGISTICS.search(name)
     return {
         "shipper_country": parties["shipper"]["address"]["country"],
         "consignee_country": consignee["address"]["country"],
         "consignee_differs_from_destination": consignee["address"]["country"] != destination,
         "consignee_has_identifier": has_identifier,
-        "consignee_is_residential": bool(_APARTMENT.search(street))
+        "consignee_is_residential": bool(APARTMENT.search(street))
         or (individual and not has_identifier),
-        "consignee_is_logistics_provider": bool(_LOGISTICS.search(name)),
-        "consignee_to_order": bool(_TO_ORDER.search(name)),
+        "consignee_is_logistics_provider": bool(LOGISTICS.search(name)),
+        "consignee_to_order": bool(TO_ORDER.search(name)),
         "has_importer": "importer" in parties,
         "has_manufacturer": "manufacturer" in parties,
         "has_stuffing_location": "stuffing_location" in parties,

@@ -43,11 +43,11 @@ from polars.datatypes import DataTypeClass
 
 from seawall.risk.rules.catalogue import CATALOGUE, HISTORY_FEATURES, polars_schema
 from seawall.risk.rules.features import (
-    _APARTMENT,
-    _COMPANY,
-    _LOGISTICS,
-    _TO_ORDER,
+    APARTMENT,
+    COMPANY,
+    LOGISTICS,
     TARE_KG,
+    TO_ORDER,
     WOOD_PACKAGE_TYPES,
 )
 from seawall.risk.rules.norms import USD_RATES, VALUE_PER_KG, WEIGHT_PER_PACKAGE, Norms
@@ -301,15 +301,15 @@ def _parties(frame: pl.DataFrame) -> dict[str, pl.Expr]:
 
     identifier = pl.col("identifier")
     has_identifier = identifier.is_not_null() & (identifier != "")
-    company, logistics = search(_COMPANY, "name"), search(_LOGISTICS, "name")
+    company, logistics = search(COMPANY, "name"), search(LOGISTICS, "name")
     return {
         "consignee_differs_from_destination": pl.col("consignee_country")
         != pl.col("destination_country"),
         "consignee_has_identifier": has_identifier,
-        "consignee_is_residential": search(_APARTMENT, "street")
+        "consignee_is_residential": search(APARTMENT, "street")
         | (company.not_() & logistics.not_() & has_identifier.not_()),
         "consignee_is_logistics_provider": logistics,
-        "consignee_to_order": search(_TO_ORDER, "name"),
+        "consignee_to_order": search(TO_ORDER, "name"),
         "shipper_same_as_consignee": folded("shipper_name") == folded("name"),
     }
 
