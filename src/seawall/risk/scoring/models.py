@@ -19,7 +19,15 @@ class Assessment(Base):
     """
 
     __tablename__ = "risk_assessments"
-    __table_args__ = (Index("ix_risk_assessments_port_eta", "port_of_discharge", "discharge_eta"),)
+    __table_args__ = (
+        Index("ix_risk_assessments_port_eta", "port_of_discharge", "discharge_eta"),
+        # A POST counts a party's earlier filings and findings: these answer from the index
+        # alone (a busy shipper has tens of thousands of rows to count).
+        Index("ix_risk_assessments_shipper_history", "shipper_key", "received_at", "current",
+              "filing_id"),
+        Index("ix_risk_assessments_consignee_history", "consignee_key", "received_at",
+              "current", "filing_id"),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     filing_version_id: Mapped[int] = mapped_column(
@@ -32,8 +40,8 @@ class Assessment(Base):
     document_number: Mapped[str] = mapped_column(String(35))
     port_of_discharge: Mapped[str] = mapped_column(String(5))
     discharge_eta: Mapped[datetime]
-    shipper_key: Mapped[str] = mapped_column(String(400), index=True)
-    consignee_key: Mapped[str] = mapped_column(String(400), index=True)
+    shipper_key: Mapped[str] = mapped_column(String(400))
+    consignee_key: Mapped[str] = mapped_column(String(400))
     score: Mapped[float] = mapped_column(doc="0 to 100; see docs/targeting.md.")
     band: Mapped[str] = mapped_column(String(10))
     action: Mapped[str] = mapped_column(String(12))
