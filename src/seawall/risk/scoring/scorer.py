@@ -231,7 +231,6 @@ class Scorer:
 
     def _finish(self, inputs: Inputs) -> list[Assessed]:
         """Combine the three signals and explain each row (the one code both paths share)."""
-        rules_by_id = {rule.id: rule for rule in self.rules}
         best = np.array(
             [found[0].score if found else 0.0 for found in inputs.matches], dtype=np.float64
         )
@@ -240,67 +239,71 @@ class Scorer:
         reasons: list[list[Reason] | None] = [None] * len(inputs.keys)
         if self.model is not None and inputs.frame is not None:
             probability, reasons = self._predict(inputs.frame, points, best)
-        scores = combination.combine(points, best, probability)
-        bands = combination.band(scores)
-        actions = combination.action(scores, best)
+        combined = combination.combine(points, best, probability)
+        # Plain Python values from here: indexing numpy arrays row by row costs more than
+        # everything else this loop does.
+        scores = [round(score, 2) for score in combined.tolist()]
+        bands: list[str] = combination.band(combined).tolist()
+        actions: list[str] = combination.action(combined, best).tolist()
+        chances = None if probability is None else [round(p, 6) for p in probability.tolist()]
+        version = None if self.model is None else self.model.version
+        rules = {rule.id: _rule_part(rule) for rule in self.rules}
         assessed = []
         for row, key in enumerate(inputs.keys):
-            model = None
-            chance = None
-            if probability is not None and self.model is not None:
-                chance = round(float(probability[row]), 6)
-                found = reasons[row]
-                model = {
-                    "version": self.model.version,
-                    "probability": chance,
-                    "reasons": None
-                    if found is None
-                    else [
-                        {
-                            "feature": reason.feature,
-                            "value": _plain(reason.value),
-                            "contribution": round(reason.contribution, 4),
-                        }
-                        for reason in found
-                    ],
-                }
-            score = round(float(scores[row]), 2)
+            chance = None if chances is None else chances[row]
             explanation = {
-                "score": score,
-                "band": str(bands[row]),
-                "action": str(actions[row]),
+                "score": scores[row],
+                "band": bands[row],
+                "action": actions[row],
                 "rule_score": int(inputs.rule_scores[row]),
-                "rules": [
-                    {
-                        "id": rule_id,
-                        "title": rules_by_id[rule_id].title,
-                        "score": rules_by_id[rule_id].score,
-                        "rationale": rules_by_id[rule_id].rationale,
-                    }
-                    for rule_id in inputs.hits[row]
-                ],
+                "rules": [dict(rules[rule_id]) for rule_id in inputs.hits[row]],
                 "watchlist_score": float(best[row]),
                 "watchlist": [
                     match.to_dict() | {"explanation": match.explain()}
                     for match in inputs.matches[row]
                 ],
-                "model": model,
+                "model": None if chance is None else _model_part(version, chance, reasons[row]),
                 "generation": self.generation,
             }
             assessed.append(
                 Assessed(
                     key=key,
-                    score=score,
-                    band=str(bands[row]),
-                    action=str(actions[row]),
+                    score=scores[row],
+                    band=bands[row],
+                    action=actions[row],
                     rule_score=int(inputs.rule_scores[row]),
                     watchlist_score=float(best[row]),
                     model_probability=chance,
-                    model_version=None if self.model is None else self.model.version,
+                    model_version=version,
                     explanation=explanation,
                 )
             )
         return assessed
+
+
+def _rule_part(rule: CompiledRule) -> dict[str, Any]:
+    """A rule hit as the explanation lists it."""
+    return {"id": rule.id, "title": rule.title, "score": rule.score, "rationale": rule.rationale}
+
+
+def _model_part(
+    version: str | None, probability: float, reasons: list[Reason] | None
+) -> dict[str, Any]:
+    """The model's part of an explanation: its version, probability and main reasons."""
+    return {
+        "version": version,
+        "probability": probability,
+        "reasons": None
+        if reasons is None
+        else [
+            {
+                "feature": reason.feature,
+                "value": _plain(reason.value),
+                "contribution": round(reason.contribution, 4),
+            }
+            for reason in reasons
+        ],
+    }
 
 
 def _plain(value: Any) -> Any:
