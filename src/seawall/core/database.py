@@ -126,10 +126,7 @@ def insert_values(
     """
     if not rows:
         return
-    connection = session.connection()
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    dialect = connection.dialect
+    driver, dialect = _driver(session)
     if dialect.name == "postgresql":
         statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
@@ -160,6 +157,14 @@ def insert_values(
         cursor.close()
 
 
+def _driver(session: Session) -> tuple[Any, Dialect]:
+    """The DB-API connection under the session's transaction, and its dialect."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    return driver, connection.dialect
+
+
 def rows_by_pairs(
     session: Session,
     table: Table,
@@ -175,10 +180,7 @@ def rows_by_pairs(
     """
     if not pairs:
         return []
-    connection = session.connection()
-    dialect = connection.dialect
-    driver = connection.connection.driver_connection
-    assert driver is not None
+    driver, dialect = _driver(session)
     quote = dialect.identifier_preparer.quote
     first, second = (quote(table.c[name].name) for name in keys)
     names = ", ".join(quote(table.c[name].name) for name in (*keys, *columns))
@@ -214,10 +216,7 @@ def rows_by_keys(
     """
     if not values:
         return []
-    connection = session.connection()
-    dialect = connection.dialect
-    driver = connection.connection.driver_connection
-    assert driver is not None
+    driver, dialect = _driver(session)
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(table.c[name].name) for name in (key, *columns))
     head = f"SELECT {names} FROM {quote(table.name)} WHERE {quote(table.c[key].name)}"  # noqa: S608

@@ -104,10 +104,7 @@ def _score_ids(
             slim = documents.decode(raw.texts)
             rows = documents.history_rows(slim, raw.filing_ids, raw.received_at, findings)
             history = documents.with_rows(history, rows, raw.versions)
-            batch = Batch(
-                [str(i) for i in raw.version_ids], raw.texts, raw.received_at, raw.versions
-            )
-            assessed = scorer.assess_batch(batch, slim, history, today)
+            assessed = scorer.assess_batch(Batch.of_raw(raw), slim, history, today)
             stored = documents.stored_rows(slim, raw, rows)
             store.save(session, stored, assessed, scorer.generation)
         advance(len(stored))
