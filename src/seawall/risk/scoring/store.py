@@ -80,9 +80,25 @@ def versions_by_number(session: Session, keys: Sequence[tuple[int, int]]) -> lis
     """The versions named by (filing id, version number) pairs, in the order given."""
     if not keys:
         return []
-    ids = {filing for filing, _ in keys}
-    rows = session.execute(_version_query().where(FilingVersion.filing_id.in_(ids)))
-    found = {(v.filing_id, v.version): v for v in _stored(rows) if (v.filing_id, v.version) in keys}
+    wanted = set(keys)
+    newest: dict[int, int] = {}
+    for filing, version in keys:
+        newest[filing] = max(version, newest.get(filing, version))
+    # Through the driver: a POST pays for every statement SQLAlchemy compiles and processes.
+    rows = rows_by_keys(
+        session,
+        _VERSIONS,
+        "filing_id",
+        sorted(newest),
+        ("version", "id", "received_at", "document"),
+    )
+    found = {
+        (filing, version): StoredVersion(
+            id_, filing, version, version == newest[filing], as_utc(received), orjson.loads(text)
+        )
+        for filing, version, id_, received, text in rows
+        if (filing, version) in wanted
+    }
     return [found[key] for key in keys if key in found]
 
 
@@ -212,14 +228,19 @@ def history_of(
     found = Assessment.filing_id.in_(found_filing_ids())
     counts = []
     for key in (Assessment.shipper_key, Assessment.consignee_key):
-        filings, findings = session.execute(
-            select(func.count(), func.count().filter(found)).where(earlier, key == me[key.key])
-        ).one()
+        filings, findings = (
+            session.connection()
+            .execute(
+                select(func.count(), func.count().filter(found)).where(earlier, key == me[key.key])
+            )
+            .one()
+        )
         counts.append((int(filings), int(findings)))
     (shipper, shipper_found), (consignee, consignee_found) = counts
     reused = (
         bool(me["seals"])
-        and session.execute(
+        and session.connection()
+        .execute(
             select(AssessedSeal.seal)
             .join(Assessment, Assessment.id == AssessedSeal.assessment_id)
             .where(
@@ -228,7 +249,8 @@ def history_of(
                 Assessment.document_number != me["document_number"],
             )
             .limit(1)
-        ).first()
+        )
+        .first()
         is not None
     )
     return {
