@@ -9,13 +9,13 @@ current traffic and score it; issue a key for an admin user and serve the API wi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from seawall import migrations
 from seawall.app import create_app
@@ -27,6 +27,7 @@ from seawall.exams import sources as exam_sources
 from seawall.exams.service import import_outcomes
 from seawall.filings import sources
 from seawall.filings.ingest import ingest
+from seawall.risk.scoring.models import Assessment
 from seawall.risk.scoring.service import rescore_in_play, score_pending
 from seawall.risk.training.service import TrainingRefusedError, store, train_model
 from seawall.risk.watchlists import load_watchlist
@@ -92,6 +93,20 @@ def _learn(node: Node, data_dir: Path) -> None:
     typer.echo(f"watchlist: {report.counts()}")
 
 
+def _busiest_day(node: Node) -> tuple[str, date] | None:
+    """The port and day, from today on, with the most boxes due: a worklist worth showing."""
+    day = func.date(Assessment.discharge_eta)
+    with node.database.transaction(write=False) as session:
+        found = session.execute(
+            select(Assessment.port_of_discharge, day)
+            .where(Assessment.current, Assessment.discharge_eta >= datetime.now(UTC))
+            .group_by(Assessment.port_of_discharge, day)
+            .order_by(func.count().desc())
+            .limit(1)
+        ).first()
+    return None if found is None else (found[0], date.fromisoformat(str(found[1])))
+
+
 def _demo_key(node: Node) -> str:
     with node.database.transaction() as session:
         if session.scalar(select(User.id).where(User.name == DEMO_USER)) is None:
@@ -116,6 +131,10 @@ def demo(
         scored = score_pending(node, advance)
     rescored = rescore_in_play(node, actor=CLI_ACTOR)
     typer.echo(f"scored {scored:,} filing versions, re-scored {rescored:,}")
+    busiest = _busiest_day(node)
+    if busiest is not None:
+        port, day = busiest
+        typer.echo(f"a busy day ahead: seawall worklist --port {port} --date {day}")
     key = _demo_key(node)
     base = f"http://{settings.host}:{settings.port}"
     typer.echo(f"API key of user {DEMO_USER}: {key}")
