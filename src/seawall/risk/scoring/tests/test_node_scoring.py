@@ -123,6 +123,7 @@ def test_bulk_scoring_agrees_with_the_post_on_history(
     auth: KeyFactory,
     database: Database,
     database_url: str,
+    settings: Settings,
     tmp_path: Path,
 ) -> None:
     filer = auth(Role.FILER)
@@ -154,6 +155,15 @@ def test_bulk_scoring_agrees_with_the_post_on_history(
     assert bulk == posted
     again = _cli(database_url, tmp_path, "score", "--json")
     assert json.loads(again.output)["scored"] == 0
+    # Re-scoring in play reads the same history back from the assessments table.
+    with database.transaction() as session:
+        configuration.changed(session, "a new pack")
+    assert rescore_in_play(Node(settings), actor="test") == 4
+    rescored = {
+        row.filing_version_id: orjson.loads(row.explanation) | {"generation": 0}
+        for row in _assessments(database)
+    }
+    assert rescored == {key: value | {"generation": 0} for key, value in posted.items()}
 
 
 def test_a_watchlist_change_rescores_the_filings_in_play(
