@@ -8,7 +8,7 @@ nothing, null when it was never examined. Yielded in chunks so years of history 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 
 import polars as pl
 from sqlalchemy import and_, select
@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 
 from seawall.core.database import Database
 from seawall.core.settings import Settings
-from seawall.exams.queries import all_findings, findings_by_filing
+from seawall.exams.queries import all_findings
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
-from seawall.risk.scoring.scorer import Scorer
 from seawall.risk.scoring.service import CHUNK, build_scorer
-from seawall.risk.scoring.store import StoredVersion, full_history, versions_by_id
+from seawall.risk.scoring.store import full_history, raw_versions
 
 FINDING = "finding"
 
@@ -45,13 +44,6 @@ def current_version_ids(session: Session) -> list[int]:
     return list(session.scalars(query))
 
 
-def feature_frame(
-    scorer: Scorer, versions: Sequence[StoredVersion], history: pl.DataFrame
-) -> pl.DataFrame:
-    """The feature frame of these versions with history features, keyed by version id."""
-    return scorer.features([version.input for version in versions], history)
-
-
 def history_chunks(
     database: Database,
     settings: Settings,
@@ -64,19 +56,19 @@ def history_chunks(
     """
     with database.transaction(write=False) as session:
         scorer = build_scorer(session, settings)
-        history = full_history(session, all_findings(session))
+        findings = all_findings(session)
+        history = full_history(session, findings)
         ids = current_version_ids(session)
     for start in range(0, len(ids), chunk):
         with database.transaction(write=False) as session:
-            versions = versions_by_id(session, ids[start : start + chunk])
-            found = findings_by_filing(session, [version.filing_id for version in versions])
+            raw = raw_versions(session, ids[start : start + chunk])
         outcomes = pl.DataFrame(
             {
-                "key": [v.input.key for v in versions],
-                FINDING: [found.get(v.filing_id) for v in versions],
+                "key": [str(version_id) for version_id in raw.version_ids],
+                FINDING: [findings.get(filing) for filing in raw.filing_ids],
             },
             schema={"key": pl.String, FINDING: pl.Boolean},
         )
-        frame = feature_frame(scorer, versions, history).join(outcomes, on="key", how="left")
-        advance(len(versions))
+        frame = scorer.stored_features(raw, history).join(outcomes, on="key", how="left")
+        advance(len(raw.version_ids))
         yield frame

@@ -124,17 +124,6 @@ def filing_rows(slim: pl.DataFrame, keys: list[str], received_at: list[datetime]
     )
 
 
-def bearing_on(history: pl.DataFrame, filings: pl.DataFrame) -> pl.DataFrame:
-    """The rows of ``history`` that can bear on ``filings`` (a shipper, consignee or seal in
-    common): the history features read nothing else, and a node's whole history is large."""
-    seals = filings["seals"].explode().drop_nulls().unique()
-    return history.filter(
-        pl.col("shipper_key").is_in(filings["shipper_key"].unique().to_list())
-        | pl.col("consignee_key").is_in(filings["consignee_key"].unique().to_list())
-        | (pl.col("seals").list.set_intersection(seals.to_list()).list.len() > 0)
-    )
-
-
 def history_rows(
     slim: pl.DataFrame,
     filing_ids: list[int],

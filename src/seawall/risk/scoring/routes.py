@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from typing import Annotated, Any
 
@@ -42,9 +41,6 @@ def install(app: FastAPI, settings: Settings, database: Database) -> StoredHook:
     def warm() -> None:
         with database.transaction(write=False) as session:
             cache.get(session)
-        # The scorer and the imports live as long as the process: full collections need not
-        # walk them again (each walk paused every request in flight for up to a second).
-        gc.freeze()
 
     app.router.on_startup.append(warm)
 

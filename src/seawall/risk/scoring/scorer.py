@@ -149,6 +149,11 @@ class Scorer:
         batch = Batch.of(items)
         return self._features(batch, documents.decode(batch.texts), history)
 
+    def stored_features(self, raw: documents.Raw, history: pl.DataFrame | None) -> pl.DataFrame:
+        """:meth:`features` of stored versions as read (``store.raw_versions``), keyed by
+        version id, their JSON text decoded once and never parsed into Python."""
+        return self._features(Batch.of_raw(raw), documents.decode(raw.texts), history)
+
     def _features(
         self, batch: Batch, slim: pl.DataFrame, history: pl.DataFrame | None
     ) -> pl.DataFrame:
@@ -162,7 +167,7 @@ class Scorer:
         if history is None:
             return frame
         rows = documents.filing_rows(slim, batch.keys, batch.received_at)
-        known = history_features(documents.bearing_on(history, rows), rows)
+        known = history_features(history, rows)
         names = [name for name in known.columns if name != "key"]
         return frame.drop(names).join(known, on="key", how="left").select(frame.columns)
 

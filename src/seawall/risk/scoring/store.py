@@ -7,14 +7,14 @@ reads, so the node's history features have one written definition.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 import orjson
 import polars as pl
-from sqlalchemy import Select, Table, and_, func, select, update
+from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from seawall.core.database import as_utc, insert_rows, rows_by_keys, utcnow
@@ -58,24 +58,6 @@ class StoredVersion:
         return FilingInput(str(self.id), self.document, self.received_at, self.version)
 
 
-def _version_query() -> Select[int, int, int, int, datetime, str]:
-    return select(
-        FilingVersion.id,
-        FilingVersion.filing_id,
-        FilingVersion.version,
-        Filing.latest_version,
-        FilingVersion.received_at,
-        FilingVersion.document,
-    ).join(Filing, Filing.id == FilingVersion.filing_id)
-
-
-def _stored(rows: Iterable[Any]) -> list[StoredVersion]:
-    return [
-        StoredVersion(id_, filing, version, version == latest, received, orjson.loads(document))
-        for id_, filing, version, latest, received, document in rows
-    ]
-
-
 def versions_by_number(session: Session, keys: Sequence[tuple[int, int]]) -> list[StoredVersion]:
     """The versions named by (filing id, version number) pairs, in the order given."""
     if not keys:
@@ -105,14 +87,6 @@ def versions_by_number(session: Session, keys: Sequence[tuple[int, int]]) -> lis
 def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
-
-
-def versions_by_id(session: Session, ids: Sequence[int]) -> list[StoredVersion]:
-    """The versions with these ids (any order)."""
-    found: list[StoredVersion] = []
-    for part in _chunks(ids, _IN_LIST):
-        found += _stored(session.execute(_version_query().where(FilingVersion.id.in_(part))))
-    return found
 
 
 def raw_versions(session: Session, ids: Sequence[int]) -> Raw:
