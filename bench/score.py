@@ -35,13 +35,13 @@ from seawall.core.database import Database
 from seawall.core.settings import Settings
 from seawall.filings.models import Filing
 from seawall.risk.model import default_spec, train
-from seawall.risk.rules.catalogue import polars_schema
 from seawall.risk.rules.norms import build_norms, goods_frame
 from seawall.risk.rules.vectorized import RULE_SCORE
 from seawall.risk.scoring import store
 from seawall.risk.scoring.combination import MODEL_EXTRA_FEATURES
+from seawall.risk.scoring.documents import decode
 from seawall.risk.scoring.models import AssessedSeal, Assessment
-from seawall.risk.scoring.scorer import WATCHLIST_SCORE
+from seawall.risk.scoring.scorer import WATCHLIST_SCORE, Batch
 from seawall.risk.scoring.service import build_scorer, score_posted
 from seawall.risk.training import registry
 
@@ -76,17 +76,16 @@ def train_model(database: Database, settings: Settings, folder: Path) -> None:
     with database.transaction(write=False) as session:
         ids = list(session.scalars(select(Filing.id).order_by(Filing.id).limit(TRAINING_SAMPLE)))
     with database.transaction(write=False) as session:
-        versions = store.versions_by_id(session, ids)
+        raw = store.raw_versions(session, ids)
         scorer = build_scorer(session, settings)
-    scored = scorer.assess_many([v.input for v in versions], None, datetime.now().date())
-    documents = [v.document for v in versions]
-    frame = pl.DataFrame(
-        [scorer.record(v.input, None) for v in versions], schema=polars_schema()
-    ).with_columns(
+    documents = [orjson.loads(text) for text in raw.texts]
+    frame = scorer.stored_features(raw, None)
+    scored = scorer.assess_batch(Batch.of_raw(raw), decode(raw.texts), None, datetime.now().date())
+    frame = frame.drop("key").with_columns(
         pl.Series(RULE_SCORE, [a.rule_score for a in scored]),
         pl.Series(WATCHLIST_SCORE, [a.watchlist_score for a in scored]),
         pl.Series("found", [d["transport_document"]["number"] in threats for d in documents]),
-        pl.Series("received_at", [v.received_at for v in versions]),
+        pl.Series("received_at", raw.received_at),
     )
     spec = default_spec(frame, extra=list(MODEL_EXTRA_FEATURES))
     model = train(frame, label="found", time="received_at", spec=spec)

@@ -7,7 +7,7 @@ commits, once, or rolls back.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -139,22 +139,52 @@ def insert_values(
     marks = ", ".join("?" * len(columns))
     statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"  # noqa: S608
     # Each column's own bind processing (UtcDateTime: naive UTC text), as SQLAlchemy applies
-    # it, for the few columns that have any; column by column, each a map over the batch.
-    processors = {
-        index: processor
+    # it, for the few columns that have any.
+    processors = [
+        (index, processor)
         for index, name in enumerate(columns)
         if (processor := _bind_processor(table.c[name].type, dialect))
-    }
+    ]
     if processors:
-        values: list[Iterable[Any]] = list(zip(*rows, strict=True))
-        for index, processor in processors.items():
-            values[index] = map(processor, values[index])
-        rows = list(zip(*values, strict=True))
+        rows = [_processed(row, processors) for row in rows]
     cursor = driver.cursor()
     try:
         cursor.executemany(statement, rows)
     finally:
         cursor.close()
+
+
+def _processed(row: Sequence[Any], processors: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    values = list(row)
+    for index, processor in processors:
+        values[index] = processor(values[index])
+    return values
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` new primary keys (column ``id``) for rows this transaction inserts with them.
+
+    Bulk writers that need the ids of what they insert (to insert child rows) get them up front
+    instead of reading them back. SQLite: the ones after the table's largest, safe because a
+    writing transaction holds the database's write lock; PostgreSQL: from the id's sequence.
+    """
+    if count <= 0:
+        return []
+    driver, dialect = _driver(session)
+    cursor = driver.cursor()
+    try:
+        if dialect.name == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table.name, count],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+        quote = dialect.identifier_preparer.quote
+        cursor.execute(f"SELECT max(id) FROM {quote(table.name)}")  # noqa: S608
+        start = int(cursor.fetchone()[0] or 0) + 1
+    finally:
+        cursor.close()
+    return list(range(start, start + count))
 
 
 def _driver(session: Session) -> tuple[Any, Dialect]:

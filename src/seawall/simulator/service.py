@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from seawall.core.memory import cycle_collector_paused
 from seawall.core.progress import progress
 from seawall.simulator.config import SimulationConfig
 from seawall.simulator.parallel import Job, Workers, default_workers, jobs
@@ -74,20 +74,9 @@ def simulate(
         history = jobs(world, period, out.suffix, exams=True)
     count = default_workers() if workers is None else max(1, workers)
     count = min(count, max(len(live), len(history)))  # no more workers than jobs
-    # The records are trees without cycles, freed by reference counting; the cycle collector
-    # would only rescan the world's parties again and again, at half the speed. Frozen before
-    # the workers fork, the world's pages also stay shared with them.
-    gc.collect()
-    gc.freeze()
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with Workers(world, count) as pool:
-            return _simulate(pool, live, history, out, watchlists, exams)
-    finally:
-        gc.unfreeze()
-        if collecting:
-            gc.enable()
+    # Frozen before the workers fork, the world's pages also stay shared with them.
+    with cycle_collector_paused(), Workers(world, count) as pool:
+        return _simulate(pool, live, history, out, watchlists, exams)
 
 
 def _simulate(

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from seawall.risk.model.contributions import PathContributions
 from seawall.risk.model.encoding import Encoding, with_derived
 
 MODEL_FILE = "model.txt"
@@ -84,6 +86,11 @@ class TrainedModel:
     calibration: Calibration
     metadata: Mapping[str, Any]
 
+    @cached_property
+    def contributions(self) -> PathContributions:
+        """The booster's contribution table, built on first use (a few ms per hundred trees)."""
+        return PathContributions.of(self.booster)
+
     @property
     def version(self) -> str:
         """The artifact's version id: creation time and a hash of the model text."""
@@ -92,8 +99,9 @@ class TrainedModel:
     def predict(self, frame: pl.DataFrame, top_k: int = 0) -> Prediction:
         """Calibrated probabilities for the rows of ``frame``, with ``top_k`` reasons each.
 
-        Reasons are LightGBM's exact per-feature contributions (TreeSHAP, ``pred_contrib``),
-        largest in absolute value first, so a mitigating feature can be a reason too.
+        Reasons are per-feature contributions along the trees' decision paths
+        (:mod:`.contributions`), largest in absolute value first, so a mitigating feature can be
+        a reason too.
         """
         matrix = self.encoding.matrix(frame)
         if frame.height == 0:
@@ -107,8 +115,8 @@ class TrainedModel:
         probability = self.calibration.apply(score)
         if top_k <= 0:
             return Prediction(probability, score, None)
-        contributions = np.asarray(self.booster.predict(matrix, pred_contrib=True, **threads))
-        contributions = contributions[:, :-1]
+        leaves = np.asarray(self.booster.predict(matrix, pred_leaf=True, **threads))
+        contributions = self.contributions.of_leaves(leaves.reshape(frame.height, -1))
         names = self.encoding.spec.names
         order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top_k]
         values = with_derived(frame).select(names)

@@ -40,20 +40,34 @@ class Stored:
     consignee_key: str
     seals: list[str]
 
-    def assessment_columns(self) -> dict[str, Any]:
-        """The assessment row's columns other than the figures."""
-        return {
-            "filing_version_id": self.version_id,
-            "filing_id": self.filing_id,
-            "version": self.version,
-            "current": self.latest,
-            "received_at": self.received_at,
-            "document_number": self.document_number,
-            "port_of_discharge": self.port_of_discharge,
-            "discharge_eta": self.discharge_eta,
-            "shipper_key": self.shipper_key[:400],
-            "consignee_key": self.consignee_key[:400],
-        }
+    def assessment_values(self) -> tuple[Any, ...]:
+        """The assessment row's columns other than the figures, in ``ASSESSMENT_COLUMNS``."""
+        return (
+            self.version_id,
+            self.filing_id,
+            self.version,
+            self.latest,
+            self.received_at,
+            self.document_number,
+            self.port_of_discharge,
+            self.discharge_eta,
+            self.shipper_key[:400],
+            self.consignee_key[:400],
+        )
+
+
+ASSESSMENT_COLUMNS = (
+    "filing_version_id",
+    "filing_id",
+    "version",
+    "current",
+    "received_at",
+    "document_number",
+    "port_of_discharge",
+    "discharge_eta",
+    "shipper_key",
+    "consignee_key",
+)
 
 
 @dataclass(frozen=True)

@@ -253,6 +253,8 @@ class Scorer:
         chances = None if probability is None else [round(p, 6) for p in probability.tolist()]
         version = None if self.model is None else self.model.version
         rules = {rule.id: _rule_part(rule) for rule in self.rules}
+        watchlist: list[float] = best.tolist()
+        rule_scores = [int(points) for points in inputs.rule_scores]
         assessed = []
         for row, key in enumerate(inputs.keys):
             chance = None if chances is None else chances[row]
@@ -260,9 +262,10 @@ class Scorer:
                 "score": scores[row],
                 "band": bands[row],
                 "action": actions[row],
-                "rule_score": int(inputs.rule_scores[row]),
-                "rules": [dict(rules[rule_id]) for rule_id in inputs.hits[row]],
-                "watchlist_score": float(best[row]),
+                "rule_score": rule_scores[row],
+                # The rule parts are shared between rows: read-only, as everything here is.
+                "rules": [rules[rule_id] for rule_id in inputs.hits[row]],
+                "watchlist_score": watchlist[row],
                 "watchlist": [
                     match.to_dict() | {"explanation": match.explain()}
                     for match in inputs.matches[row]
@@ -276,8 +279,8 @@ class Scorer:
                     score=scores[row],
                     band=bands[row],
                     action=actions[row],
-                    rule_score=int(inputs.rule_scores[row]),
-                    watchlist_score=float(best[row]),
+                    rule_score=rule_scores[row],
+                    watchlist_score=watchlist[row],
                     model_probability=chance,
                     model_version=version,
                     explanation=explanation,

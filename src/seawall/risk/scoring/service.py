@@ -10,19 +10,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from seawall.core.audit.service import Event, record
 from seawall.core.database import Database, utcnow
+from seawall.core.memory import cycle_collector_paused
 from seawall.core.node import Node
 from seawall.core.settings import Settings
 from seawall.exams.queries import all_findings
 from seawall.risk.rules.norms import EMPTY_NORMS
 from seawall.risk.rules.store import active_rules
 from seawall.risk.scoring import configuration, documents, store
-from seawall.risk.scoring.scorer import Batch, Scorer
+from seawall.risk.scoring.scorer import Assessed, Batch, Scorer
 from seawall.risk.training.registry import active_model
 from seawall.risk.watchlists import Screener
 from seawall.risk.watchlists.store import active_entries
@@ -91,23 +93,42 @@ def _score_ids(
     settings: Settings,
     ids: Sequence[int],
     advance: Callable[[int], None],
+    *,
+    fresh: bool,
 ) -> int:
-    """Bulk-score the versions with these ids, chunk by chunk, history growing as it goes."""
+    """Bulk-score the versions with these ids, chunk by chunk, history growing as it goes;
+    ``fresh``: none has an assessment yet.
+
+    Each chunk is written by a second thread while the next one is scored: SQLite and
+    PostgreSQL's drivers release the GIL while the database works, so writing (a third of the
+    time) overlaps scoring instead of following it.
+    """
     with database.transaction(write=False) as session:
         scorer = build_scorer(session, settings)
         findings = all_findings(session)
         history = store.full_history(session, findings)
     today = utcnow().date()
-    for start in range(0, len(ids), CHUNK):
+
+    def write(stored: list[documents.Stored], assessed: list[Assessed]) -> int:
         with database.transaction() as session:
-            raw = store.raw_versions(session, ids[start : start + CHUNK])
+            store.save(session, stored, assessed, scorer.generation, fresh=fresh)
+        return len(stored)
+
+    with cycle_collector_paused(), ThreadPoolExecutor(max_workers=1) as writer:
+        written: Future[int] | None = None
+        for start in range(0, len(ids), CHUNK):
+            with database.transaction(write=False) as session:
+                raw = store.raw_versions(session, ids[start : start + CHUNK])
             slim = documents.decode(raw.texts)
             rows = documents.history_rows(slim, raw.filing_ids, raw.received_at, findings)
             history = documents.with_rows(history, rows, raw.versions)
             assessed = scorer.assess_batch(Batch.of_raw(raw), slim, history, today)
             stored = documents.stored_rows(slim, raw, rows)
-            store.save(session, stored, assessed, scorer.generation)
-        advance(len(stored))
+            if written is not None:
+                advance(written.result())
+            written = writer.submit(write, stored, assessed)
+        if written is not None:
+            advance(written.result())
     return len(ids)
 
 
@@ -115,7 +136,7 @@ def score_pending(node: Node, advance: Callable[[int], None]) -> int:
     """Score every stored version that has no assessment yet (``seawall score``); how many."""
     with node.database.transaction(write=False) as session:
         ids = store.unscored_ids(session)
-    return _score_ids(node.database, node.settings, ids, advance)
+    return _score_ids(node.database, node.settings, ids, advance, fresh=True)
 
 
 def rescore_in_play(
@@ -126,7 +147,7 @@ def rescore_in_play(
     with node.database.transaction(write=False) as session:
         current = configuration.generation(session)
         ids = store.in_play_ids(session, since, below_generation=current)
-    done = _score_ids(node.database, node.settings, ids, advance)
+    done = _score_ids(node.database, node.settings, ids, advance, fresh=False)
     with node.database.transaction() as session:
         detail = {"generation": current, "filings": done}
         record(session, [Event(actor, "risk:rescored", "risk", str(current), detail)])

@@ -17,12 +17,12 @@ import polars as pl
 from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
-from seawall.core.database import as_utc, insert_rows, rows_by_keys, utcnow
+from seawall.core.database import as_utc, insert_values, reserve_ids, rows_by_keys, utcnow
 from seawall.exams.queries import found_filing_ids
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
 from seawall.risk.rules.features import FilingInput
 from seawall.risk.rules.history import history_row, party_key
-from seawall.risk.scoring.documents import FRAME_SCHEMA, Raw, Stored
+from seawall.risk.scoring.documents import ASSESSMENT_COLUMNS, FRAME_SCHEMA, Raw, Stored
 from seawall.risk.scoring.models import AssessedSeal, Assessment
 from seawall.risk.scoring.scorer import Assessed
 
@@ -269,34 +269,41 @@ def save(
     """Write the assessments of ``stored`` versions (same order): update those scored before,
     insert the rest with their seals, and keep ``current`` on each filing's latest version.
 
-    ``fresh``: the versions were stored in this very transaction, so none has an assessment
-    yet and there is nothing to look up.
+    ``fresh``: none of the versions has an assessment yet (stored in this very transaction, or
+    just read as unscored), so there is nothing to look up.
     """
     now = utcnow()
     existing = {} if fresh else _assessment_ids(session, [row.version_id for row in stored])
-    inserted: list[dict[str, Any]] = []
+    new: list[tuple[Stored, Assessed]] = []
     changed: list[dict[str, Any]] = []
     for row, result in zip(stored, assessed, strict=True):
-        figures = _figures(result, generation, now)
         if row.version_id in existing:
+            figures = dict(zip(_FIGURE_COLUMNS, _figures(result, generation, now), strict=True))
             changed.append({"id": existing[row.version_id]} | figures)
         else:
-            inserted.append(row.assessment_columns() | figures)
+            new.append((row, result))
     if changed:
         session.execute(update(Assessment), changed)
-    if not inserted:
+    if not new:
         return
-    insert_rows(session, _ASSESSMENTS, inserted)
-    ids = _assessment_ids(session, [row["filing_version_id"] for row in inserted])
-    new = [row for row in stored if row.version_id not in existing]
-    seals = [
-        {"assessment_id": ids[row.version_id], "seal": seal}
-        for row in new
-        for seal in sorted(set(row.seals))
-    ]
-    insert_rows(session, _SEALS, seals)
+    # Ids known up front: the seals reference them, and reading them back cost a look-up each.
+    ids = reserve_ids(session, _ASSESSMENTS, len(new))
+    insert_values(
+        session,
+        _ASSESSMENTS,
+        ("id", *ASSESSMENT_COLUMNS, *_FIGURE_COLUMNS),
+        [
+            (id_, *row.assessment_values(), *_figures(result, generation, now))
+            for id_, (row, result) in zip(ids, new, strict=True)
+        ],
+    )
+    seals = [(id_, seal) for id_, (row, _) in zip(ids, new, strict=True)
+             for seal in sorted(set(row.seals))]  # fmt: skip
+    insert_values(session, _SEALS, ("assessment_id", "seal"), seals)
     # An amendment's earlier versions stop being current once it is scored.
-    amended = {row.filing_id: ids[row.version_id] for row in new if row.version > 1}
+    amended = {
+        row.filing_id: id_ for id_, (row, _) in zip(ids, new, strict=True) if row.version > 1
+    }
     filings = sorted(amended)
     for part in _chunks(filings, _IN_LIST):
         session.execute(
@@ -307,16 +314,21 @@ def save(
         )
 
 
-def _figures(result: Assessed, generation: int, now: datetime) -> dict[str, Any]:
-    return {
-        "score": result.score,
-        "band": result.band,
-        "action": result.action,
-        "rule_score": result.rule_score,
-        "watchlist_score": result.watchlist_score,
-        "model_probability": result.model_probability,
-        "model_version": result.model_version,
-        "generation": generation,
-        "explanation": orjson.dumps(result.explanation).decode(),
-        "assessed_at": now,
-    }
+_FIGURE_COLUMNS = ("score", "band", "action", "rule_score", "watchlist_score", "model_probability",
+                   "model_version", "generation", "explanation", "assessed_at")  # fmt: skip
+
+
+def _figures(result: Assessed, generation: int, now: datetime) -> tuple[Any, ...]:
+    """An assessment's figures, in ``_FIGURE_COLUMNS`` order."""
+    return (
+        result.score,
+        result.band,
+        result.action,
+        result.rule_score,
+        result.watchlist_score,
+        result.model_probability,
+        result.model_version,
+        generation,
+        orjson.dumps(result.explanation).decode(),
+        now,
+    )

@@ -111,6 +111,25 @@ def test_reasons_name_the_feature(model, frame: pl.DataFrame) -> None:  # type: 
         assert reasons[0].value == row["hours_late"]
 
 
+def test_contributions_add_up_to_the_raw_score(model, frame: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    matrix = model.encoding.matrix(frame)
+    leaves = model.booster.predict(matrix, pred_leaf=True)
+    contributions = model.contributions.of_leaves(leaves)
+    raw = model.booster.predict(matrix, raw_score=True)
+    np.testing.assert_allclose(model.contributions.bias + contributions.sum(axis=1), raw, atol=1e-9)
+
+
+def test_contributions_credit_what_treeshap_credits_most(model, frame: pl.DataFrame) -> None:  # type: ignore[no-untyped-def]
+    # On the rows an officer would read (the riskiest tenth), the largest push is the one
+    # LightGBM's exact TreeSHAP names: here the only signal, lateness.
+    matrix = model.encoding.matrix(frame)
+    riskiest = np.argsort(-model.booster.predict(matrix, raw_score=True))[: frame.height // 10]
+    paths = model.contributions.of_leaves(model.booster.predict(matrix, pred_leaf=True))
+    shap = model.booster.predict(matrix, pred_contrib=True)[:, :-1]
+    top = np.argmax(np.abs(paths[riskiest]), axis=1)
+    assert np.array_equal(top, np.argmax(np.abs(shap[riskiest]), axis=1))
+
+
 def test_save_load_round_trip(model, frame: pl.DataFrame, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     directory = model.save(tmp_path)
     assert directory.name == model.version

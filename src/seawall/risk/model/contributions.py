@@ -1,0 +1,64 @@
+"""Per-prediction feature contributions along each tree's decision path (Saabas' method).
+
+Each split a row passes through moves the tree's expected output from the node's value to the
+child's; that step is credited to the split's feature. A row's contributions plus the trees'
+root values add up to its raw score, as TreeSHAP's do. Unlike TreeSHAP they depend on the leaf
+a row reaches alone, so each leaf's vector is computed once per model and a row costs a table
+look-up per tree: LightGBM's exact TreeSHAP (``pred_contrib``) took about 400 µs a row on our
+leaf-wise trees (depth 10 to 16), a third of bulk scoring's time when 8% of filings score high
+enough to be explained. See docs/model.md for what the two methods rank differently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import numpy.typing as npt
+
+Floats = npt.NDArray[np.float64]
+
+
+def _value(node: dict[str, Any]) -> float:
+    """A node's expected output: a leaf's value, or an internal node's (LightGBM's dump)."""
+    return float(node["leaf_value"] if "leaf_index" in node else node["internal_value"])
+
+
+@dataclass(frozen=True)
+class PathContributions:
+    """The contribution table of a booster: per tree and leaf, one value per feature."""
+
+    bias: float  # the roots' values summed: the raw score before any split
+    table: Floats  # shape (trees, leaves, features)
+
+    @classmethod
+    def of(cls, booster: lgb.Booster) -> PathContributions:
+        """The table of every tree the booster predicts with (its best iteration's)."""
+        trees = booster.dump_model()["tree_info"]
+        features = booster.num_feature()
+        leaves = max((tree["num_leaves"] for tree in trees), default=1)
+        table = np.zeros((len(trees), leaves, features), dtype=np.float64)
+        bias = 0.0
+        for index, tree in enumerate(trees):
+            root = tree["tree_structure"]
+            bias += _value(root)
+            pending = [(root, np.zeros(features, dtype=np.float64))]
+            while pending:
+                node, path = pending.pop()
+                if "leaf_index" in node:
+                    table[index, node["leaf_index"]] = path
+                    continue
+                for side in ("left_child", "right_child"):
+                    step = path.copy()
+                    step[node["split_feature"]] += _value(node[side]) - _value(node)
+                    pending.append((node[side], step))
+        return cls(bias, table)
+
+    def of_leaves(self, leaves: npt.NDArray[np.integer[Any]]) -> Floats:
+        """Each row's contributions, given the leaf it reaches in each tree (``pred_leaf``)."""
+        total = np.zeros((leaves.shape[0], self.table.shape[2]), dtype=np.float64)
+        for tree in range(self.table.shape[0]):
+            total += self.table[tree, leaves[:, tree]]
+        return total
