@@ -219,8 +219,8 @@ class Scorer:
     ) -> tuple[Floats, list[list[Reason] | None]]:
         """The model's probabilities, and its reasons for the rows an officer will read.
 
-        Reasons (exact TreeSHAP contributions) cost a hundred times a prediction, so they are
-        computed only where the combined score reaches ``REASONS_FROM``; both paths apply the
+        Reasons are computed only where the combined score reaches ``REASONS_FROM``: below it
+        nobody reads them, and each costs a stored list and its JSON. Both paths apply the
         same cut, on the same scores.
         """
         assert self.model is not None

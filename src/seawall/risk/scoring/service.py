@@ -36,6 +36,8 @@ def build_scorer(session: Session, settings: Settings) -> Scorer:
     """The scorer of the node's configuration as it stands in the database."""
     entries = active_entries(session)
     trained = active_model(session)
+    if trained is not None:
+        trained.model.contributions  # noqa: B018 - built here, not in the first POST with reasons
     return Scorer(
         rules=active_rules(session, settings.agency),
         screener=Screener(entries) if entries else None,

@@ -134,7 +134,9 @@ def unscored_ids(session: Session) -> list[int]:
         .where(Assessment.id.is_(None))
         .order_by(FilingVersion.received_at, FilingVersion.id)
     )
-    return list(session.scalars(query))
+    connection = session.connection()
+    # Through the driver: a million ORM scalars took longer than the query.
+    return [row[0] for row in connection.exec_driver_sql(str(query.compile(connection)))]
 
 
 def in_play_ids(session: Session, since: datetime, below_generation: int | None) -> list[int]:
