@@ -1,8 +1,10 @@
 """Benchmark: bulk scoring of N stored filings, and what scoring adds to a filing POST.
 
     python bench/score.py [--filings 1000000] [--entries 10000] [--keep DIR]
+                          [--backend sqlite|postgres]
 
-Sets up a node (SQLite) as an agency would have it: simulated traffic ingested, the CA watchlist
+Sets up a node (SQLite, or with ``--backend postgres`` a database ``seawall_score_bench`` on the
+local PostgreSQL) as an agency would have it: simulated traffic ingested, the CA watchlist
 padded to ``--entries`` entries, the shipped harmonized and CA packs, and an active model
 (trained on a sample of the stored filings, labelled from the simulator's truth). Then:
 
@@ -10,8 +12,9 @@ padded to ``--entries`` entries, the shipped harmonized and CA packs, and an act
 2. the scoring step of a POST (``score_posted``: history queries, features, rules, screening,
    model, writing the assessment) on 2,000 stored versions, one transaction each: p50 and p99.
 
-``--keep DIR`` keeps the set-up node in DIR and reuses it on the next run (set-up takes minutes
-at 1M filings: simulation and ingest).
+``--keep DIR`` keeps the set-up node in DIR (and the PostgreSQL database) and reuses it on the
+next run (set-up takes minutes at 1M filings: simulation and ingest). Peak memory is the
+seawall process's; PostgreSQL's server processes are not counted.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 import polars as pl
+import psycopg
 from _measure import measure
 from screening import company
 from sqlalchemy import delete, select
@@ -46,6 +50,7 @@ from seawall.risk.scoring.service import build_scorer, score_posted
 from seawall.risk.training import registry
 
 TRAINING_SAMPLE = 50_000
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 POSTS = 2_000
 
 
@@ -95,22 +100,37 @@ def train_model(database: Database, settings: Settings, folder: Path) -> None:
         registry.activate(session, model.version, "bench")
 
 
-def set_up(folder: Path, filings: int, entries: int, env: dict[str, str]) -> None:
-    """Simulate, ingest, load the watchlist and train the model, once per folder."""
-    if (folder / "ready").exists():
+def set_up(folder: Path, filings: int, entries: int, env: dict[str, str], backend: str) -> None:
+    """Simulate (once per folder), then ingest, load the watchlist and train (once per backend)."""
+    ready = folder / f"ready-{backend}"
+    if ready.exists():
         return
     traffic = folder / "traffic.jsonl"
     clock = time.perf_counter()
-    seawall("simulate", "--filings", str(filings), "--seed", "5", "--watchlists",
-            str(folder / "lists"), "--out", str(traffic), env=env)  # fmt: skip
+    if not traffic.exists():
+        seawall("simulate", "--filings", str(filings), "--seed", "5", "--watchlists",
+                str(folder / "lists"), "--out", str(traffic), env=env)  # fmt: skip
     seawall("db", "upgrade", env=env)
     seawall("ingest", str(traffic), env=env)
     seawall("watchlist", "load", str(padded_watchlist(folder, entries)), env=env)
     settings = Settings(database_url=env["SEAWALL_DATABASE_URL"], data_dir=folder)
     database = Database.from_url(settings.url)
     train_model(database, settings, folder)
-    (folder / "ready").touch()
-    print(f"set up {filings:,} filings in {time.perf_counter() - clock:.0f} s")
+    ready.touch()
+    print(f"set up {filings:,} filings on {backend} in {time.perf_counter() - clock:.0f} s")
+
+
+def database_url(folder: Path, backend: str) -> str:
+    """The node's database: a file in ``folder``, or a PostgreSQL database made afresh unless
+    ``folder`` says it is set up."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'node.db'}"
+    name = "seawall_score_bench"
+    if not (folder / f"ready-{backend}").exists():
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {name}")
+    return f"{POSTGRES.replace('postgresql://', 'postgresql+psycopg://')}/{name}"
 
 
 def bulk(env: dict[str, str]) -> int:
@@ -157,12 +177,13 @@ def main() -> None:
     parser.add_argument("--filings", type=int, default=1_000_000)
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="Keep (and reuse) the set-up node here.")
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
     folder = args.keep or Path(os.environ.get("TMPDIR", "/tmp")) / f"seawall-score-{os.getpid()}"
     folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'node.db'}"
+    url = database_url(folder, args.backend)
     env = os.environ | {"SEAWALL_DATABASE_URL": url, "SEAWALL_DATA_DIR": str(folder), "CI": "1"}
-    set_up(folder, args.filings, args.entries, env)
+    set_up(folder, args.filings, args.entries, env, args.backend)
     with Database.from_url(url).transaction() as session:  # score everything afresh
         session.execute(delete(AssessedSeal))
         session.execute(delete(Assessment))

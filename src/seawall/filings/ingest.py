@@ -94,6 +94,7 @@ def ingest(
     knows what was stored when a file breaks off half way.
     """
     summary = summary or Summary()
+    before = summary.accepted
     for batch in _checked_batches(records, workers):
         outcomes = [outcome for _, outcome in batch]
         with database.transaction() as session:
@@ -101,6 +102,7 @@ def ingest(
         for (source, _), answer in zip(batch, answers, strict=True):
             _count(summary, answer, source, rejects)
         advance(len(batch))
+    database.refresh_statistics(service.TABLES, summary.accepted - before)
     return summary
 
 

@@ -29,6 +29,7 @@ from seawall.filings.schemas import Acknowledgement, FieldError
 StoredHook = Callable[[Session, list[tuple[int, int]]], None]
 _FILINGS = cast(Table, Filing.__table__)
 _VERSIONS = cast(Table, FilingVersion.__table__)
+TABLES = (_FILINGS, _VERSIONS)  # what storing filings writes (beside the audit log)
 _FILING_KEY = ("filer_id", "document_number")
 
 

@@ -138,7 +138,9 @@ def score_pending(node: Node, advance: Callable[[int], None]) -> int:
     """Score every stored version that has no assessment yet (``seawall score``); how many."""
     with node.database.transaction(write=False) as session:
         ids = store.unscored_ids(session)
-    return _score_ids(node.database, node.settings, ids, advance, fresh=True)
+    done = _score_ids(node.database, node.settings, ids, advance, fresh=True)
+    node.database.refresh_statistics(store.TABLES, done)
+    return done
 
 
 def rescore_in_play(

@@ -38,6 +38,7 @@ _HISTORY_COLUMNS: dict[str, pl.DataType] = {
 }
 _FILINGS = cast(Table, Filing.__table__)
 _SEALS = cast(Table, AssessedSeal.__table__)
+TABLES = (_ASSESSMENTS, _SEALS)  # what bulk scoring writes
 _IN_LIST = 5_000  # ids per IN list: well under SQLite's bound-parameter limit
 
 

@@ -1,0 +1,50 @@
+"""Bulk-writing helpers of the core database module, on both backends."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import pytest
+from sqlalchemy import Table, select, text
+
+from seawall.core.accounts.models import User
+from seawall.core.audit.models import AuditEntry
+from seawall.core.database import BULK_ROWS, Database, insert_values, reserve_ids, utcnow
+
+_AUDIT = cast(Table, AuditEntry.__table__)
+_USERS = cast(Table, User.__table__)
+
+
+def test_reserved_ids_are_free_and_never_handed_out_twice(database: Database) -> None:
+    with database.transaction() as session:
+        first = reserve_ids(session, _USERS, 3)
+        rows = [(id_, f"analyst {id_}", "analyst", utcnow(), True) for id_ in first]
+        insert_values(session, _USERS, ("id", "name", "role", "created_at", "active"), rows)
+    with database.transaction() as session:
+        second = reserve_ids(session, _USERS, 2)
+        stored = set(session.scalars(select(User.id)))
+    assert len(set(first)) == 3
+    assert stored == set(first)
+    assert len(second) == 2
+    assert min(second) > max(first)
+    assert reserve_ids(session, _USERS, 0) == []
+
+
+def test_statistics_are_refreshed_after_a_bulk_load_only(database: Database) -> None:
+    if database.dialect != "postgresql":
+        pytest.skip("SQLite's planner works without refreshed statistics")
+    query = text("SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = :n")
+
+    def stamps() -> tuple[object, object]:
+        with database.transaction(write=False) as session:
+            row = session.execute(query, {"n": _AUDIT.name}).one()
+        return row[0], row[1]
+
+    before = stamps()
+    database.refresh_statistics([_AUDIT], BULK_ROWS - 1)
+    assert stamps() == before
+    database.refresh_statistics([_AUDIT], BULK_ROWS)
+    vacuumed, analyzed = stamps()
+    assert vacuumed is not None
+    assert analyzed is not None
+    assert (vacuumed, analyzed) != before
