@@ -27,11 +27,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	MYPYPATH=bench $(BIN)/mypy bench
 	SEAWALL_DATA_DIR=$$(mktemp -d) sh -c '$(BIN)/seawall db upgrade >/dev/null && $(BIN)/seawall db check'
 
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/score.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
