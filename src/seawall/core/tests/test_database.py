@@ -9,7 +9,14 @@ from sqlalchemy import Table, select, text
 
 from seawall.core.accounts.models import User
 from seawall.core.audit.models import AuditEntry
-from seawall.core.database import BULK_ROWS, Database, insert_values, reserve_ids, utcnow
+from seawall.core.database import (
+    BULK_ROWS,
+    Database,
+    insert_values,
+    reserve_ids,
+    rows_by_pairs,
+    utcnow,
+)
 
 _AUDIT = cast(Table, AuditEntry.__table__)
 _USERS = cast(Table, User.__table__)
@@ -28,6 +35,20 @@ def test_reserved_ids_are_free_and_never_handed_out_twice(database: Database) ->
     assert len(second) == 2
     assert min(second) > max(first)
     assert reserve_ids(session, _USERS, 0) == []
+
+
+def test_rows_by_pairs_finds_the_pairs_and_not_their_crossings(database: Database) -> None:
+    names = ["ana", "bo", "cy"]
+    with database.transaction() as session:
+        ids = reserve_ids(session, _USERS, 3)
+        rows = [
+            (id_, name, "analyst", utcnow(), True) for id_, name in zip(ids, names, strict=True)
+        ]
+        insert_values(session, _USERS, ("id", "name", "role", "created_at", "active"), rows)
+        found = rows_by_pairs(session, _USERS, ("name", "role"), {("ana", "analyst"),
+                              ("bo", "filer"), ("zed", "analyst")}, ["id"])  # fmt: skip
+    # ("bo", "filer") and ("zed", "analyst") cross to ("bo", "analyst"): not asked for.
+    assert found == [("ana", "analyst", ids[0])]
 
 
 def test_statistics_are_refreshed_after_a_bulk_load_only(database: Database) -> None:
