@@ -95,11 +95,11 @@ def _score_ids(
     settings: Settings,
     ids: Sequence[int],
     advance: Callable[[int], None],
-    *,
-    fresh: bool,
 ) -> int:
-    """Bulk-score the versions with these ids, chunk by chunk, history growing as it goes;
-    ``fresh``: none has an assessment yet.
+    """Bulk-score the versions with these ids, chunk by chunk, history growing as it goes.
+
+    Versions another run scored meanwhile (two ``seawall score`` at once) are updated, not
+    inserted twice: the writing thread looks up each chunk's assessments first.
 
     Each chunk is written by a second thread while the next one is scored: SQLite and
     PostgreSQL's drivers release the GIL while the database works, so writing (a third of the
@@ -113,7 +113,7 @@ def _score_ids(
 
     def write(stored: list[documents.Stored], assessed: list[Assessed]) -> int:
         with database.transaction() as session:
-            store.save(session, stored, assessed, scorer.generation, fresh=fresh)
+            store.save(session, stored, assessed, scorer.generation)
         return len(stored)
 
     with cycle_collector_paused(), ThreadPoolExecutor(max_workers=1) as writer:
@@ -138,7 +138,7 @@ def score_pending(node: Node, advance: Callable[[int], None]) -> int:
     """Score every stored version that has no assessment yet (``seawall score``); how many."""
     with node.database.transaction(write=False) as session:
         ids = store.unscored_ids(session)
-    done = _score_ids(node.database, node.settings, ids, advance, fresh=True)
+    done = _score_ids(node.database, node.settings, ids, advance)
     node.database.refresh_statistics(store.TABLES, done)
     return done
 
@@ -151,7 +151,7 @@ def rescore_in_play(
     with node.database.transaction(write=False) as session:
         current = configuration.generation(session)
         ids = store.in_play_ids(session, since, below_generation=current)
-    done = _score_ids(node.database, node.settings, ids, advance, fresh=False)
+    done = _score_ids(node.database, node.settings, ids, advance)
     with node.database.transaction() as session:
         detail = {"generation": current, "filings": done}
         record(session, [Event(actor, "risk:rescored", "risk", str(current), detail)])

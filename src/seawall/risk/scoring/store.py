@@ -272,8 +272,8 @@ def save(
     """Write the assessments of ``stored`` versions (same order): update those scored before,
     insert the rest with their seals, and keep ``current`` on each filing's latest version.
 
-    ``fresh``: none of the versions has an assessment yet (stored in this very transaction, or
-    just read as unscored), so there is nothing to look up.
+    ``fresh``: the versions were stored in this very transaction, so none has an assessment
+    yet and there is nothing to look up.
     """
     now = utcnow()
     existing = {} if fresh else _assessment_ids(session, [row.version_id for row in stored])

@@ -21,9 +21,9 @@ from seawall.core.node import Node
 from seawall.core.settings import Settings
 from seawall.exams.models import ExamOutcome
 from seawall.filings.tests.factories import filing_document
-from seawall.risk.scoring import configuration
+from seawall.risk.scoring import configuration, store
 from seawall.risk.scoring.models import AssessedSeal, Assessment
-from seawall.risk.scoring.service import rescore_in_play
+from seawall.risk.scoring.service import _score_ids, rescore_in_play, score_pending
 
 URL = "/api/v1/filings"
 
@@ -164,6 +164,23 @@ def test_bulk_scoring_agrees_with_the_post_on_history(
         for row in _assessments(database)
     }
     assert rescored == {key: value | {"generation": 0} for key, value in posted.items()}
+
+
+def test_two_scoring_runs_at_once_neither_fails_nor_doubles(
+    client: TestClient, auth: KeyFactory, database: Database, settings: Settings
+) -> None:
+    filer = auth(Role.FILER)
+    for _ in range(3):
+        _post(client, filer, filing_document())
+    posted = {row.filing_version_id: row.explanation for row in _assessments(database)}
+    with database.transaction() as session:
+        session.execute(delete(AssessedSeal))
+        session.execute(delete(Assessment))
+        stale = store.unscored_ids(session)  # what a second run read before the first wrote
+    node = Node(settings)
+    assert score_pending(node, lambda _units: None) == 3
+    assert _score_ids(database, settings, stale, lambda _units: None) == 3
+    assert {row.filing_version_id: row.explanation for row in _assessments(database)} == posted
 
 
 def test_a_watchlist_change_rescores_the_filings_in_play(
