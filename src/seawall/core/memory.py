@@ -13,8 +13,9 @@ def cycle_collector_paused() -> Iterator[None]:
     reference counting.
 
     Building a million records, the collector would rescan every object alive (and the ones
-    made so far) again and again: it halved the speed of simulation and of bulk scoring. What
-    lives before the job is frozen first, so forked workers also keep sharing its pages.
+    made so far) again and again: it halved the speed of simulation, and of bulk scoring's
+    explanations. What lives before the job is frozen first, so forked workers also keep
+    sharing its pages.
     """
     gc.collect()
     gc.freeze()

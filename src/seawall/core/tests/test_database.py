@@ -30,11 +30,12 @@ def test_reserved_ids_are_free_and_never_handed_out_twice(database: Database) ->
     with database.transaction() as session:
         second = reserve_ids(session, _USERS, 2)
         stored = set(session.scalars(select(User.id)))
+        nothing = reserve_ids(session, _USERS, 0)
     assert len(set(first)) == 3
     assert stored == set(first)
     assert len(second) == 2
     assert min(second) > max(first)
-    assert reserve_ids(session, _USERS, 0) == []
+    assert nothing == []
 
 
 def test_rows_by_pairs_finds_the_pairs_and_not_their_crossings(database: Database) -> None:

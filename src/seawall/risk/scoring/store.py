@@ -17,7 +17,14 @@ import polars as pl
 from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
-from seawall.core.database import as_utc, insert_values, reserve_ids, rows_by_keys, utcnow
+from seawall.core.database import (
+    as_utc,
+    driver_rows,
+    insert_values,
+    reserve_ids,
+    rows_by_keys,
+    utcnow,
+)
 from seawall.exams.queries import found_filing_ids
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
 from seawall.risk.rules.features import FilingInput
@@ -135,9 +142,7 @@ def unscored_ids(session: Session) -> list[int]:
         .where(Assessment.id.is_(None))
         .order_by(FilingVersion.received_at, FilingVersion.id)
     )
-    connection = session.connection()
-    # Through the driver: a million ORM scalars took longer than the query.
-    return [row[0] for row in connection.exec_driver_sql(str(query.compile(connection)))]
+    return [row[0] for row in driver_rows(session, query)]
 
 
 def in_play_ids(session: Session, since: datetime, below_generation: int | None) -> list[int]:
@@ -161,7 +166,6 @@ def in_play_ids(session: Session, since: datetime, below_generation: int | None)
 def full_history(session: Session, findings: Mapping[int, bool]) -> pl.DataFrame:
     """The history frame of every scored filing (its latest scored version), for bulk scoring;
     ``findings`` as ``exams.queries.all_findings`` gives them."""
-    connection = session.connection()
     query = select(
         Assessment.id,
         Assessment.filing_id,
@@ -170,20 +174,16 @@ def full_history(session: Session, findings: Mapping[int, bool]) -> pl.DataFrame
         Assessment.shipper_key,
         Assessment.consignee_key,
     ).where(Assessment.current)
-    # Raw driver rows: SQLAlchemy's per-row result processing of a million rows took longer
-    # than the query; the timestamps are converted once, as a column, below.
-    compiled = query.compile(connection, compile_kwargs={"literal_binds": True})
-    rows = connection.exec_driver_sql(str(compiled)).all()
-    seals = connection.exec_driver_sql(
-        str(select(AssessedSeal.assessment_id, AssessedSeal.seal).compile(connection))
-    ).all()
+    # Driver rows; their timestamps are converted once, as a column (``_history_frame``).
+    rows = driver_rows(session, query)
+    seals = driver_rows(session, select(AssessedSeal.assessment_id, AssessedSeal.seal))
     by_assessment = (
         pl.DataFrame(seals, schema={"id": pl.Int64, "seal": pl.String}, orient="row")
         .sort("seal")
         .group_by("id")
         .agg(pl.col("seal").alias("seals"))
     )
-    frame = _history_frame([tuple(row) for row in rows])
+    frame = _history_frame(rows)
     return (
         frame.join(by_assessment, on="id", how="left", maintain_order="left")
         .with_columns(
