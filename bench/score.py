@@ -41,10 +41,10 @@ from seawall.filings.models import Filing
 from seawall.risk.model import default_spec, train
 from seawall.risk.rules.norms import build_norms, goods_frame
 from seawall.risk.rules.vectorized import RULE_SCORE
-from seawall.risk.scoring import store
+from seawall.risk.scoring import parties, store
 from seawall.risk.scoring.combination import MODEL_EXTRA_FEATURES
 from seawall.risk.scoring.documents import decode
-from seawall.risk.scoring.models import AssessedSeal, Assessment
+from seawall.risk.scoring.models import AssessedSeal, Assessment, PartyHistory
 from seawall.risk.scoring.scorer import WATCHLIST_SCORE, Batch
 from seawall.risk.scoring.service import build_scorer, score_posted
 from seawall.risk.training import registry
@@ -159,6 +159,7 @@ def posts(settings: Settings) -> None:
             )
         ]
         session.execute(delete(Assessment).where(Assessment.filing_id.in_([k[0] for k in keys])))
+        parties.recount(session)  # as those filings had never been scored
     with database.transaction(write=False) as session:
         scorer = build_scorer(session, settings)
     times = []
@@ -184,9 +185,11 @@ def main() -> None:
     url = database_url(folder, args.backend)
     env = os.environ | {"SEAWALL_DATABASE_URL": url, "SEAWALL_DATA_DIR": str(folder), "CI": "1"}
     set_up(folder, args.filings, args.entries, env, args.backend)
+    seawall("db", "upgrade", env=env)  # a node kept from before a migration
     with Database.from_url(url).transaction() as session:  # score everything afresh
         session.execute(delete(AssessedSeal))
         session.execute(delete(Assessment))
+        session.execute(delete(PartyHistory))
     bulk(env)
     posts(Settings(database_url=url, data_dir=folder))
 

@@ -13,11 +13,12 @@ from seawall.core.accounts.cli import keys, users
 from seawall.core.audit.cli import audit
 from seawall.core.node import Node, node_of
 from seawall.demo import demo
-from seawall.exams.cli import app as exams_cli
+from seawall.exams.cli import commands as exams_commands
 from seawall.filings.cli import app as filings_cli
 from seawall.risk.backtest.cli import app as backtest_cli
 from seawall.risk.rules.cli import rules
 from seawall.risk.scoring.cli import app as scoring_cli
+from seawall.risk.scoring.parties import count_findings
 from seawall.risk.training.cli import app as training_cli
 from seawall.risk.training.cli import models
 from seawall.risk.watchlists.cli import watchlist
@@ -103,7 +104,7 @@ app.add_typer(training_cli)
 app.add_typer(models, name="models")
 app.add_typer(rules, name="rules")
 app.add_typer(watchlist, name="watchlist")
-app.add_typer(exams_cli, name="exams")
+app.add_typer(exams_commands(on_found=[count_findings]), name="exams")
 app.command("demo")(demo)
 
 

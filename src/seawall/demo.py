@@ -28,6 +28,7 @@ from seawall.exams.service import import_outcomes
 from seawall.filings import sources
 from seawall.filings.ingest import ingest
 from seawall.risk.scoring.models import Assessment
+from seawall.risk.scoring.parties import count_findings
 from seawall.risk.scoring.service import rescore_in_play, score_pending
 from seawall.risk.training.service import TrainingRefusedError, store, train_model
 from seawall.risk.watchlists import load_watchlist
@@ -75,7 +76,8 @@ def _learn(node: Node, data_dir: Path) -> None:
     """Exam outcomes in, a model trained on them, the agency's watchlist loaded."""
     exams = exam_sources.read(data_dir / "demo-exams.parquet", "parquet")
     with node.database.transaction() as session:
-        imported = import_outcomes(session, exams, CLI_ACTOR, "demo", datetime.now(UTC).date())
+        today = datetime.now(UTC).date()
+        imported = import_outcomes(session, exams, CLI_ACTOR, "demo", today, [count_findings])
     typer.echo(f"exam outcomes: {imported.imported:,} stored, {imported.duplicates:,} known")
     try:
         trained = train_model(node.database, node.settings)

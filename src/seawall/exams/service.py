@@ -7,7 +7,7 @@ bad row stores nothing and says what is wrong with every row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -25,6 +25,10 @@ from seawall.filings.models import Filing, FilingVersion
 
 _OUTCOMES = cast(Table, ExamOutcome.__table__)
 _IN_LIST = 5_000
+_VALUES = ("port", "exam_type", "selected_by", "found", "finding")  # as Outcome.values()
+_FOUND = _VALUES.index("found")
+FoundHook = Callable[[Session, list[int]], None]
+"""Called with the filings an import gives their first finding, in the import's transaction."""
 
 
 class ExamImportError(ValueError):
@@ -92,8 +96,7 @@ def _stored(
     for part in _chunks(sorted({o.filing_id for o in outcomes})):
         rows = session.execute(
             select(ExamOutcome.filing_id, ExamOutcome.container, ExamOutcome.examined_on,
-                   ExamOutcome.port, ExamOutcome.exam_type, ExamOutcome.selected_by,
-                   ExamOutcome.found, ExamOutcome.finding)
+                   *(getattr(ExamOutcome, name) for name in _VALUES))
             .where(ExamOutcome.filing_id.in_(part))
         )  # fmt: skip
         for filing_id, box, day, *values in rows:
@@ -102,10 +105,9 @@ def _stored(
 
 
 def _clash(outcome: Outcome, earlier: tuple[Any, ...], where: str) -> Problem:
-    names = ("port", "exam_type", "selected_by", "found", "finding")
     differ = [
         f"{name} {old!r} there, {new!r} here"
-        for name, old, new in zip(names, earlier, outcome.values(), strict=True)
+        for name, old, new in zip(_VALUES, earlier, outcome.values(), strict=True)
         if old != new
     ]
     return Problem(
@@ -117,10 +119,18 @@ def _clash(outcome: Outcome, earlier: tuple[Any, ...], where: str) -> Problem:
 
 
 def import_outcomes(
-    session: Session, raw: Sequence[RawRow], actor: str, source: str, today: date
+    session: Session,
+    raw: Sequence[RawRow],
+    actor: str,
+    source: str,
+    today: date,
+    on_found: Sequence[FoundHook] = (),
 ) -> ImportSummary:
     """Check every row and store the new outcomes; ExamImportError (nothing stored) if any row
     is wrong. A row already stored with the same values is counted as a duplicate and skipped.
+
+    ``on_found`` hooks run in the same transaction with the filings that this import gives
+    their first finding (what keeps the risk feature's party counts in step).
     """
     problems: list[Problem] = []
     checked: list[CheckedRow] = []
@@ -169,6 +179,10 @@ def import_outcomes(
             for o in fresh
         ],
     )  # fmt: skip
+    found_before = {filing for (filing, _, _), values in stored.items() if values[_FOUND]}
+    first_found = sorted({o.filing_id for o in fresh if o.found} - found_before)
+    for hook in on_found:
+        hook(session, first_found)
     summary.imported = len(fresh)
     summary.filings = len({o.filing_id for o in fresh})
     summary.found = sum(o.found for o in fresh)

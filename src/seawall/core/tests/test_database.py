@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import cast
 
 import pytest
-from sqlalchemy import Table, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
 
 from seawall.core.accounts.models import User
 from seawall.core.audit.models import AuditEntry
 from seawall.core.database import (
     BULK_ROWS,
     Database,
+    add_to_counts,
     insert_values,
     reserve_ids,
     rows_by_pairs,
@@ -38,18 +39,47 @@ def test_reserved_ids_are_free_and_never_handed_out_twice(database: Database) ->
     assert nothing == []
 
 
-def test_rows_by_pairs_finds_the_pairs_and_not_their_crossings(database: Database) -> None:
+@pytest.mark.parametrize("strangers", [0, 20], ids=["a POST's few pairs", "a batch's many"])
+def test_rows_by_pairs_finds_the_pairs_and_not_their_crossings(
+    database: Database, strangers: int
+) -> None:
     names = ["ana", "bo", "cy"]
+    asked = {("ana", "analyst"), ("bo", "filer"), ("zed", "analyst")}
+    asked |= {(f"nobody {n}", "admin") for n in range(strangers)}
     with database.transaction() as session:
         ids = reserve_ids(session, _USERS, 3)
         rows = [
             (id_, name, "analyst", utcnow(), True) for id_, name in zip(ids, names, strict=True)
         ]
         insert_values(session, _USERS, ("id", "name", "role", "created_at", "active"), rows)
-        found = rows_by_pairs(session, _USERS, ("name", "role"), {("ana", "analyst"),
-                              ("bo", "filer"), ("zed", "analyst")}, ["id"])  # fmt: skip
+        found = rows_by_pairs(session, _USERS, ("name", "role"), asked, ["id"])
     # ("bo", "filer") and ("zed", "analyst") cross to ("bo", "analyst"): not asked for.
     assert found == [("ana", "analyst", ids[0])]
+
+
+def test_counts_are_added_to_the_row_of_their_keys(database: Database) -> None:
+    tally = Table(
+        "tally_for_test",
+        MetaData(),
+        Column("kind", String(10), primary_key=True),
+        Column("name", String(10), primary_key=True),
+        Column("seen", Integer, nullable=False),
+        Column("kept", Integer, nullable=False),
+    )
+    tally.create(database.engine)
+    try:
+        first, second = (
+            [("box", "a", 2, 1), ("box", "b", 1, 0)],
+            [("box", "a", -1, 3), ("seal", "a", 5, 5)],
+        )
+        for rows in (first, second):
+            with database.transaction() as session:
+                add_to_counts(session, tally, ("kind", "name"), ("seen", "kept"), rows)
+        with database.transaction(write=False) as session:
+            stored = {tuple(row) for row in session.execute(select(tally))}
+    finally:
+        tally.drop(database.engine)
+    assert stored == {("box", "a", 1, 4), ("box", "b", 1, 0), ("seal", "a", 5, 5)}
 
 
 def test_statistics_are_refreshed_after_a_bulk_load_only(database: Database) -> None:

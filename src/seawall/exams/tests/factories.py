@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 from seawall.core.node import Node
-from seawall.exams.cli import app as exams_cli
+from seawall.exams.cli import commands as exams_commands
 from seawall.filings.cli import app as filings_cli
 from seawall.risk.training.cli import app as training_cli
 from seawall.risk.training.cli import models as models_cli
@@ -30,7 +30,7 @@ def cli() -> typer.Typer:
         ctx.obj = Node.from_environment()
 
     root.add_typer(filings_cli)
-    root.add_typer(exams_cli, name="exams")
+    root.add_typer(exams_commands(), name="exams")
     root.add_typer(training_cli)
     root.add_typer(models_cli, name="models")
     return root

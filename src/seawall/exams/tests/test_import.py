@@ -12,11 +12,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from seawall.core.audit.models import AuditEntry
 from seawall.core.database import Database
+from seawall.exams import sources
 from seawall.exams.models import ExamOutcome
 from seawall.exams.queries import findings_by_filing, outcomes_frame
+from seawall.exams.service import import_outcomes
 from seawall.exams.tests.factories import exam_row, run, write_jsonl
 from seawall.filings.models import Filing
 from seawall.filings.tests.factories import filing_document
@@ -225,3 +228,28 @@ def test_an_unreadable_file_exits_2(
     assert code == 2
     assert says in err
     assert stored(database) == 0
+
+
+def test_an_import_tells_its_hooks_the_filings_it_gives_a_first_finding(
+    tmp_path: Path, database: Database, database_url: str
+) -> None:
+    documents = [past_filing() for _ in range(3)]
+    ingest(tmp_path, database_url, documents)
+    told: list[list[int]] = []
+
+    def load(*rows: dict[str, Any]) -> None:
+        raw = sources.read(write_jsonl(tmp_path / "exams.jsonl", rows), "jsonl")
+        with database.transaction() as session:
+            import_outcomes(session, raw, "test", "exams.jsonl", date.today(), [hook])
+
+    def hook(_session: Session, filing_ids: list[int]) -> None:
+        told.append(filing_ids)
+
+    load(exam_row(documents[0], 0, found=True, finding="weapons"), exam_row(documents[1], 0))
+    load(exam_row(documents[0], 1, found=True, finding="weapons"),
+         exam_row(documents[1], 1, found=True, finding="narcotics"))  # fmt: skip
+    with database.transaction(write=False) as session:
+        ids = dict(session.execute(select(Filing.document_number, Filing.id)).all())
+    first, second = (ids[d["transport_document"]["number"]] for d in documents[:2])
+    # The second import's find on the first filing is not its first: only the second's is.
+    assert told == [[first], [second]]

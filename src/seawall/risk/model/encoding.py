@@ -181,26 +181,42 @@ class Encoding:
             return np.empty((frame.height, 0), dtype=np.float64)
         return frame.select(columns).to_numpy().astype(np.float64, copy=False)
 
-    def _small_matrix(self, frame: pl.DataFrame) -> npt.NDArray[np.float64]:
-        """``matrix`` for a few rows (a filing POST) in plain Python: building Polars
-        expressions for each vocabulary costs milliseconds, coding one row microseconds."""
-        derived = {n: s for n, s in DERIVED_CATEGORICAL.items() if n not in frame.columns}
+    def values(self, frame: pl.DataFrame) -> list[tuple[Any, ...]]:
+        """Each row's input values in ``spec.names`` order, uncoded (what a reason quotes); the
+        derived categories are taken from their lists. A few rows (a filing POST) go through
+        plain Python, where planning Polars expressions would cost more than the rows."""
+        if frame.height > SMALL_FRAME:
+            return with_derived(frame).select(self.spec.names).rows()
+        present = set(frame.columns)
         missing = [
             name
             for name in self.spec.names
-            if name not in frame.columns and derived.get(name) not in frame.columns
+            if name not in present and DERIVED_CATEGORICAL.get(name) not in present
         ]
         if missing:
             raise ValueError(f"the frame lacks the model's columns: {', '.join(missing)}")
+        sources = [(name, name in present) for name in self.spec.names]
+        return [
+            tuple(
+                record[name] if own else _first(record[DERIVED_CATEGORICAL[name]])
+                for name, own in sources
+            )
+            for record in frame.iter_rows(named=True)
+        ]
+
+    def _small_matrix(self, frame: pl.DataFrame) -> npt.NDArray[np.float64]:
+        """``matrix`` for a few rows (a filing POST) in plain Python: building Polars
+        expressions for each vocabulary costs milliseconds, coding one row microseconds."""
         codes = self._codes()
+        numeric = len(self.spec.numeric)
         out = np.full((frame.height, len(self.spec.names)), np.nan, dtype=np.float64)
-        for row, record in enumerate(frame.iter_rows(named=True)):
-            for column, name in enumerate(self.spec.numeric):
-                value = record[name]
+        for row, values in enumerate(self.values(frame)):
+            for column, value in enumerate(values[:numeric]):
                 if value is not None:
                     out[row, column] = float(value)
-            for column, name in enumerate(self.spec.categorical, len(self.spec.numeric)):
-                value = record[name] if name in record else _first(record[derived[name]])
+            for column, (name, value) in enumerate(
+                zip(self.spec.categorical, values[numeric:], strict=True), numeric
+            ):
                 if value is not None:
                     known = codes[name]
                     out[row, column] = known.get(str(value), float(len(known)))

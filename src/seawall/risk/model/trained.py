@@ -17,7 +17,7 @@ import numpy.typing as npt
 import polars as pl
 
 from seawall.risk.model.contributions import PathContributions
-from seawall.risk.model.encoding import Encoding, with_derived
+from seawall.risk.model.encoding import Encoding
 
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
@@ -119,9 +119,9 @@ class TrainedModel:
         contributions = self.contributions.of_leaves(leaves.reshape(frame.height, -1))
         names = self.encoding.spec.names
         order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top_k]
-        values = with_derived(frame).select(names)
+        values = self.encoding.values(frame)
         reasons = []
-        for row, (columns, record) in enumerate(zip(order, values.iter_rows(), strict=True)):
+        for row, (columns, record) in enumerate(zip(order, values, strict=True)):
             reasons.append(
                 [
                     Reason(names[c], record[c], float(contributions[row, c]))

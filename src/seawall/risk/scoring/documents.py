@@ -16,6 +16,7 @@ import polars as pl
 
 from seawall.risk.rules import frames
 from seawall.risk.rules.history import FILINGS_SCHEMA, HISTORY_SCHEMA, party_key
+from seawall.risk.scoring.models import PARTY_KEY_LENGTH
 from seawall.risk.watchlists import Match, Screener
 from seawall.risk.watchlists.screener import ROLES, PartyFacts
 
@@ -51,9 +52,14 @@ class Stored:
             self.document_number,
             self.port_of_discharge,
             self.discharge_eta,
-            self.shipper_key[:400],
-            self.consignee_key[:400],
+            *self.party_keys,
         )
+
+    @property
+    def party_keys(self) -> tuple[str, str]:
+        """The shipper's and the consignee's history keys, as stored (at most the column's
+        length)."""
+        return self.shipper_key[:PARTY_KEY_LENGTH], self.consignee_key[:PARTY_KEY_LENGTH]
 
 
 ASSESSMENT_COLUMNS = (

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from seawall.core.database import Base, BigId
 
+PARTY_KEY_LENGTH = 400
+
 
 class Assessment(Base):
     """The risk of one filing version: score, band, action and the explanation an officer reads.
@@ -19,15 +21,7 @@ class Assessment(Base):
     """
 
     __tablename__ = "risk_assessments"
-    __table_args__ = (
-        Index("ix_risk_assessments_port_eta", "port_of_discharge", "discharge_eta"),
-        # A POST counts a party's earlier filings and findings: these answer from the index
-        # alone (a busy shipper has tens of thousands of rows to count).
-        Index("ix_risk_assessments_shipper_history", "shipper_key", "received_at", "current",
-              "filing_id"),
-        Index("ix_risk_assessments_consignee_history", "consignee_key", "received_at",
-              "current", "filing_id"),
-    )  # fmt: skip
+    __table_args__ = (Index("ix_risk_assessments_port_eta", "port_of_discharge", "discharge_eta"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     filing_version_id: Mapped[int] = mapped_column(
@@ -40,8 +34,8 @@ class Assessment(Base):
     document_number: Mapped[str] = mapped_column(String(35))
     port_of_discharge: Mapped[str] = mapped_column(String(5))
     discharge_eta: Mapped[datetime]
-    shipper_key: Mapped[str] = mapped_column(String(400))
-    consignee_key: Mapped[str] = mapped_column(String(400))
+    shipper_key: Mapped[str] = mapped_column(String(PARTY_KEY_LENGTH))
+    consignee_key: Mapped[str] = mapped_column(String(PARTY_KEY_LENGTH))
     score: Mapped[float] = mapped_column(doc="0 to 100; see docs/targeting.md.")
     band: Mapped[str] = mapped_column(String(10))
     action: Mapped[str] = mapped_column(String(12))
@@ -63,6 +57,23 @@ class AssessedSeal(Base):
         BigId, ForeignKey("risk_assessments.id", ondelete="CASCADE"), primary_key=True
     )
     seal: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+
+class PartyHistory(Base):
+    """How many scored filings name a party in a role, and how many of them an exam found
+    something on: the party history a POST reads in one look-up (see ``scoring.parties``).
+
+    A filing counts once, by its current assessment (its latest version scored). Kept in step
+    by every write that changes what is current and by exam imports; ``seawall score
+    --recount`` rebuilds it from the assessments.
+    """
+
+    __tablename__ = "risk_party_history"
+
+    role: Mapped[str] = mapped_column(String(10), primary_key=True, doc="shipper or consignee")
+    party_key: Mapped[str] = mapped_column(String(PARTY_KEY_LENGTH), primary_key=True)
+    filings: Mapped[int]
+    findings: Mapped[int]
 
 
 class Configuration(Base):

@@ -229,7 +229,8 @@ class Scorer:
         reasons: list[list[Reason] | None] = [None] * frame.height
         if wanted.any():
             rows = np.flatnonzero(wanted)
-            explained = self.model.predict(frame[rows], top_k=MODEL_REASONS).reasons or []
+            chosen = frame if rows.size == frame.height else frame[rows]
+            explained = self.model.predict(chosen, top_k=MODEL_REASONS).reasons or []
             for row, found in zip(rows, explained, strict=True):
                 reasons[int(row)] = found
         return probability, reasons

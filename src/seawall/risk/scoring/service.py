@@ -23,7 +23,7 @@ from seawall.core.settings import Settings
 from seawall.exams.queries import all_findings
 from seawall.risk.rules.norms import EMPTY_NORMS
 from seawall.risk.rules.store import active_rules
-from seawall.risk.scoring import configuration, documents, store
+from seawall.risk.scoring import configuration, documents, parties, store
 from seawall.risk.scoring.scorer import Assessed, Batch, Scorer
 from seawall.risk.training.registry import active_model
 from seawall.risk.watchlists import Screener
@@ -141,6 +141,12 @@ def score_pending(node: Node, advance: Callable[[int], None]) -> int:
     done = _score_ids(node.database, node.settings, ids, advance)
     node.database.refresh_statistics(store.TABLES, done)
     return done
+
+
+def recount_parties(node: Node) -> int:
+    """Rebuild the party history counts from the assessments; how many parties were off."""
+    with node.database.transaction() as session:
+        return parties.recount(session)
 
 
 def rescore_in_play(

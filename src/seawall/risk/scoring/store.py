@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import orjson
 import polars as pl
-from sqlalchemy import Table, and_, func, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from seawall.core.database import (
@@ -25,10 +25,11 @@ from seawall.core.database import (
     rows_by_keys,
     utcnow,
 )
-from seawall.exams.queries import found_filing_ids
+from seawall.exams.queries import findings_by_filing, found_filing_ids
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
 from seawall.risk.rules.features import FilingInput
 from seawall.risk.rules.history import history_row, party_key
+from seawall.risk.scoring import parties
 from seawall.risk.scoring.documents import ASSESSMENT_COLUMNS, FRAME_SCHEMA, Raw, Stored
 from seawall.risk.scoring.models import AssessedSeal, Assessment
 from seawall.risk.scoring.scorer import Assessed
@@ -45,7 +46,7 @@ _HISTORY_COLUMNS: dict[str, pl.DataType] = {
 }
 _FILINGS = cast(Table, Filing.__table__)
 _SEALS = cast(Table, AssessedSeal.__table__)
-TABLES = (_ASSESSMENTS, _SEALS)  # what bulk scoring writes
+TABLES = (_ASSESSMENTS, _SEALS, parties.TABLE)  # what bulk scoring writes
 _IN_LIST = 5_000  # ids per IN list: well under SQLite's bound-parameter limit
 
 
@@ -206,42 +207,37 @@ def _history_frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
     )
 
 
+# A seal of the filing on another bill's current assessment (every stored one was received
+# before a POSTed filing). Built once: SQLAlchemy then reuses its compiled form.
+_SEAL_SEEN = (
+    select(AssessedSeal.seal)
+    .join(Assessment, Assessment.id == AssessedSeal.assessment_id)
+    .where(
+        Assessment.current,
+        AssessedSeal.seal.in_(bindparam("seals", expanding=True)),
+        Assessment.document_number != bindparam("number"),
+    )
+    .limit(1)
+)
+
+
 def history_of(
     session: Session, document: Mapping[str, Any], received_at: datetime
 ) -> dict[str, Any]:
-    """The history fields of one filing, counted in the database (the POST path).
+    """The history fields of one filing, from the database (the POST path).
 
-    The definitions of ``risk.rules.history.history_features`` (the bulk path) as aggregates
-    over the assessments table, so a party that filed ten thousand times costs two index
-    ranges, not ten thousand rows; a node-level test holds the two paths equal.
+    The definitions of ``risk.rules.history.history_features`` (the bulk path): the parties'
+    counts from ``risk_party_history`` and seal reuse from the seals index. A POSTed filing is
+    received after every stored one, so all of them are "earlier". A node-level test holds the
+    two paths equal.
     """
     me = history_row(document, received_at)
-    earlier = and_(Assessment.current, Assessment.received_at < received_at)
-    found = Assessment.filing_id.in_(found_filing_ids())
-    counts = []
-    for key in (Assessment.shipper_key, Assessment.consignee_key):
-        filings, findings = (
-            session.connection()
-            .execute(
-                select(func.count(), func.count().filter(found)).where(earlier, key == me[key.key])
-            )
-            .one()
-        )
-        counts.append((int(filings), int(findings)))
-    (shipper, shipper_found), (consignee, consignee_found) = counts
+    known = parties.counts(session, me["shipper_key"], me["consignee_key"])
+    (shipper, shipper_found), (consignee, consignee_found) = known["shipper"], known["consignee"]
     reused = (
         bool(me["seals"])
         and session.connection()
-        .execute(
-            select(AssessedSeal.seal)
-            .join(Assessment, Assessment.id == AssessedSeal.assessment_id)
-            .where(
-                earlier,
-                AssessedSeal.seal.in_(me["seals"]),
-                Assessment.document_number != me["document_number"],
-            )
-            .limit(1)
-        )
+        .execute(_SEAL_SEEN, {"seals": me["seals"], "number": me["document_number"]})
         .first()
         is not None
     )
@@ -303,18 +299,50 @@ def save(
     seals = [(id_, seal) for id_, (row, _) in zip(ids, new, strict=True)
              for seal in sorted(set(row.seals))]  # fmt: skip
     insert_values(session, _SEALS, ("assessment_id", "seal"), seals)
-    # An amendment's earlier versions stop being current once it is scored.
-    amended = {
-        row.filing_id: id_ for id_, (row, _) in zip(ids, new, strict=True) if row.version > 1
-    }
+    _make_current([(id_, row) for id_, (row, _) in zip(ids, new, strict=True) if row.latest],
+                  session, fresh=fresh)  # fmt: skip
+
+
+def _make_current(latest: list[tuple[int, Stored]], session: Session, *, fresh: bool) -> None:
+    """New assessments of filings' latest versions become current: an amendment's earlier
+    current assessment stops being so, and the party counts follow both."""
+    amended = {row.filing_id: id_ for id_, row in latest if row.version > 1}
+    replaced: list[tuple[int, str, str, bool]] = []
     filings = sorted(amended)
     for part in _chunks(filings, _IN_LIST):
-        session.execute(
-            update(Assessment)
-            .where(and_(Assessment.filing_id.in_(part), Assessment.current))
-            .where(Assessment.id.not_in([amended[filing] for filing in part]))
-            .values(current=False)
-        )
+        given = {"filings": part, "kept": [amended[filing] for filing in part]}
+        rows = session.execute(_REPLACED, given)
+        replaced += [(filing, shipper, consignee, bool(was_found))
+                     for filing, shipper, consignee, was_found in rows]  # fmt: skip
+    found = {filing: was_found for filing, _, _, was_found in replaced}
+    # A filing stored in this very transaction has no exams yet: only amendments can have some.
+    unknown = [row.filing_id for _, row in latest
+               if row.filing_id not in found and (row.version > 1 or not fresh)]  # fmt: skip
+    found |= findings_by_filing(session, unknown)
+    parties.count(
+        session,
+        [(*row.party_keys, found.get(row.filing_id, False)) for _, row in latest],
+        [(shipper, consignee, was_found) for _, shipper, consignee, was_found in replaced],
+    )
+
+
+# An amendment's earlier current assessments stop being current: their filing, parties and
+# whether an exam of the filing found something (which moves to the amendment's parties).
+_REPLACED = (
+    update(_ASSESSMENTS)
+    .where(
+        _ASSESSMENTS.c.filing_id.in_(bindparam("filings", expanding=True)),
+        _ASSESSMENTS.c.current,
+        _ASSESSMENTS.c.id.not_in(bindparam("kept", expanding=True)),
+    )
+    .values(current=False)
+    .returning(
+        _ASSESSMENTS.c.filing_id,
+        _ASSESSMENTS.c.shipper_key,
+        _ASSESSMENTS.c.consignee_key,
+        _ASSESSMENTS.c.filing_id.in_(found_filing_ids()),
+    )
+)
 
 
 _FIGURE_COLUMNS = ("score", "band", "action", "rule_score", "watchlist_score", "model_probability",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,10 @@ from seawall.core.audit.models import AuditEntry
 from seawall.core.database import Database
 from seawall.core.node import Node
 from seawall.core.settings import Settings
-from seawall.exams.models import ExamOutcome
+from seawall.exams.tests.factories import exam_row, write_jsonl
 from seawall.filings.tests.factories import filing_document
 from seawall.risk.scoring import configuration, store
-from seawall.risk.scoring.models import AssessedSeal, Assessment
+from seawall.risk.scoring.models import AssessedSeal, Assessment, PartyHistory
 from seawall.risk.scoring.service import _score_ids, rescore_in_play, score_pending
 
 URL = "/api/v1/filings"
@@ -100,22 +100,11 @@ def test_an_unknown_filing_has_no_assessment(client: TestClient, auth: KeyFactor
     assert "no assessment" in response.json()["detail"]
 
 
-def _found(database: Database, filing_id: int, container: str) -> None:
-    """Record that an exam of the box found something (as `seawall exams import` would)."""
-    with database.transaction() as session:
-        session.add(
-            ExamOutcome(
-                filing_id=filing_id,
-                container=container,
-                port="CAPRR",
-                examined_on=date.today(),
-                exam_type="full unstuff",
-                selected_by="rules",
-                found=True,
-                finding="narcotics",
-                recorded_at=datetime.now(UTC),
-            )
-        )
+def _found(database_url: str, tmp_path: Path, document: dict[str, Any]) -> None:
+    """An exam of the document's first box found something, imported as an agency would."""
+    row = exam_row(document, 0, found=True, finding="narcotics", exam_date=str(date.today()))
+    source = write_jsonl(tmp_path / "exams.jsonl", [row])
+    assert _cli(database_url, tmp_path, "exams", "import", str(source)).exit_code == 0
 
 
 def test_bulk_scoring_agrees_with_the_post_on_history(
@@ -128,8 +117,8 @@ def test_bulk_scoring_agrees_with_the_post_on_history(
 ) -> None:
     filer = auth(Role.FILER)
     first = filing_document()
-    first_id = _post(client, filer, first)
-    _found(database, first_id, first["containers"][0]["number"])
+    _post(client, filer, first)
+    _found(database_url, tmp_path, first)
     shipper = first["parties"]["shipper"]
     for n in range(3):
         document = filing_document()
@@ -148,6 +137,7 @@ def test_bulk_scoring_agrees_with_the_post_on_history(
     with database.transaction() as session:
         session.execute(delete(AssessedSeal))
         session.execute(delete(Assessment))
+        session.execute(delete(PartyHistory))
     result = _cli(database_url, tmp_path, "score", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["scored"] == 4
