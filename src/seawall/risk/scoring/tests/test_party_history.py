@@ -22,7 +22,7 @@ from seawall.exams.tests.factories import exam_row, write_jsonl
 from seawall.filings.tests.factories import filing_document
 from seawall.risk.rules.history import party_key
 from seawall.risk.scoring import parties
-from seawall.risk.scoring.models import PartyHistory
+from seawall.risk.scoring.models import Assessment, PartyHistory
 
 URL = "/api/v1/filings"
 BEFORE_COUNTS = "952a9285e8c4"  # the migration before risk_party_history
@@ -138,3 +138,23 @@ def test_the_migration_counts_what_was_stored_before_it(
     command.downgrade(migrations.config(database_url), BEFORE_COUNTS)
     migrations.upgrade(database_url)
     assert _counts(database) == counted
+
+
+def test_versions_scored_after_a_later_one_leave_it_current(
+    client: TestClient, auth: KeyFactory, database: Database, database_url: str, tmp_path: Path
+) -> None:
+    first = filing_document()
+    versions = [first | {"submission_id": first["submission_id"] + suffix, "voyage": voyage}
+                for suffix, voyage in (("", "1W"), ("-A", "2W"), ("-B", "3W"))]  # fmt: skip
+    source = write_jsonl(tmp_path / "filings.jsonl", versions[:2])
+    _cli(database_url, tmp_path, "ingest", str(source), "--workers", "1")
+    assert client.post(URL, json=versions[2], headers=auth(Role.FILER)).status_code == 201
+
+    _cli(database_url, tmp_path, "score")  # versions 1 and 2, after 3
+    with database.transaction(write=False) as session:
+        current = (
+            session.execute(select(Assessment.version).where(Assessment.current)).scalars().all()
+        )
+    assert current == [3]
+    assert _counts(database)[_key(first, "shipper")] == (1, 0)
+    assert _recounted(database) == 0
