@@ -14,6 +14,7 @@ from seawall.core.database import (
     Database,
     add_to_counts,
     insert_values,
+    pipelined,
     reserve_ids,
     rows_by_pairs,
     utcnow,
@@ -55,6 +56,18 @@ def test_rows_by_pairs_finds_the_pairs_and_not_their_crossings(
         found = rows_by_pairs(session, _USERS, ("name", "role"), asked, ["id"])
     # ("bo", "filer") and ("zed", "analyst") cross to ("bo", "analyst"): not asked for.
     assert found == [("ana", "analyst", ids[0])]
+
+
+@pytest.mark.parametrize("count", [2, 50], ids=["a POST's few rows", "a batch's many"])
+def test_pipelined_writes_all_land(database: Database, count: int) -> None:
+    columns = ("id", "name", "role", "created_at", "active")
+    with database.transaction() as session:
+        ids = reserve_ids(session, _USERS, count)
+        with pipelined(session, count):
+            rows = [(id_, f"user {id_}", "analyst", utcnow(), True) for id_ in ids]
+            insert_values(session, _USERS, columns, rows)
+    with database.transaction(write=False) as session:
+        assert set(session.scalars(select(User.id))) == set(ids)
 
 
 def test_counts_are_added_to_the_row_of_their_keys(database: Database) -> None:

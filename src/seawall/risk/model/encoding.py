@@ -82,6 +82,8 @@ DERIVED_CATEGORICAL: dict[str, str] = {
 }
 
 MAX_CATEGORIES = 250  # most frequent values kept per column; LightGBM overfits long tails
+# The model's input: a frame, or (a filing POST) its few rows as records.
+Frame = pl.DataFrame | Sequence[Mapping[str, Any]]
 SMALL_FRAME = 16  # rows up to which ``matrix`` codes in Python (faster than planning Polars)
 MIN_CATEGORY_COUNT = 5  # a value seen fewer times in training joins the "other" bucket
 
@@ -157,14 +159,14 @@ class Encoding:
         vocabularies = {name: tuple(values) for name, values in data["vocabularies"].items()}
         return cls(spec, vocabularies)
 
-    def matrix(self, frame: pl.DataFrame) -> npt.NDArray[np.float64]:
+    def matrix(self, frame: Frame) -> npt.NDArray[np.float64]:
         """The rows of ``frame`` as a float matrix in ``spec.names`` order; null becomes NaN.
 
         A category is coded by its index in the vocabulary; values outside it (rare or unseen
         in training) share one "other" code, so an unseen port does not look like a missing one.
         """
-        if frame.height <= SMALL_FRAME:
-            return self._small_matrix(frame)
+        if not isinstance(frame, pl.DataFrame) or frame.height <= SMALL_FRAME:
+            return self._small_matrix(self.values(frame))
         frame = with_derived(frame)
         missing = [name for name in self.spec.names if name not in frame.columns]
         if missing:
@@ -181,13 +183,17 @@ class Encoding:
             return np.empty((frame.height, 0), dtype=np.float64)
         return frame.select(columns).to_numpy().astype(np.float64, copy=False)
 
-    def values(self, frame: pl.DataFrame) -> list[tuple[Any, ...]]:
+    def values(self, frame: Frame) -> list[tuple[Any, ...]]:
         """Each row's input values in ``spec.names`` order, uncoded (what a reason quotes); the
-        derived categories are taken from their lists. A few rows (a filing POST) go through
-        plain Python, where planning Polars expressions would cost more than the rows."""
-        if frame.height > SMALL_FRAME:
-            return with_derived(frame).select(self.spec.names).rows()
-        present = set(frame.columns)
+        derived categories are taken from their lists. A few rows (a filing POST's record)
+        go through plain Python, where planning Polars expressions would cost more."""
+        if isinstance(frame, pl.DataFrame):
+            if frame.height > SMALL_FRAME:
+                return with_derived(frame).select(self.spec.names).rows()
+            frame = list(frame.iter_rows(named=True))
+        if not frame:
+            return []
+        present = frame[0].keys()  # one frame's rows share their columns
         missing = [
             name
             for name in self.spec.names
@@ -201,16 +207,16 @@ class Encoding:
                 record[name] if own else _first(record[DERIVED_CATEGORICAL[name]])
                 for name, own in sources
             )
-            for record in frame.iter_rows(named=True)
+            for record in frame
         ]
 
-    def _small_matrix(self, frame: pl.DataFrame) -> npt.NDArray[np.float64]:
-        """``matrix`` for a few rows (a filing POST) in plain Python: building Polars
-        expressions for each vocabulary costs milliseconds, coding one row microseconds."""
+    def _small_matrix(self, rows: list[tuple[Any, ...]]) -> npt.NDArray[np.float64]:
+        """``matrix`` of a few rows' values in plain Python: building Polars expressions for
+        each vocabulary costs milliseconds, coding one row microseconds."""
         codes = self._codes()
         numeric = len(self.spec.numeric)
-        out = np.full((frame.height, len(self.spec.names)), np.nan, dtype=np.float64)
-        for row, values in enumerate(self.values(frame)):
+        out = np.full((len(rows), len(self.spec.names)), np.nan, dtype=np.float64)
+        for row, values in enumerate(rows):
             for column, value in enumerate(values[:numeric]):
                 if value is not None:
                     out[row, column] = float(value)

@@ -14,10 +14,9 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
 from seawall.risk.model.contributions import PathContributions
-from seawall.risk.model.encoding import Encoding
+from seawall.risk.model.encoding import Encoding, Frame
 
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
@@ -96,7 +95,7 @@ class TrainedModel:
         """The artifact's version id: creation time and a hash of the model text."""
         return str(self.metadata["version"])
 
-    def predict(self, frame: pl.DataFrame, top_k: int = 0) -> Prediction:
+    def predict(self, frame: Frame, top_k: int = 0) -> Prediction:
         """Calibrated probabilities for the rows of ``frame``, with ``top_k`` reasons each.
 
         Reasons are per-feature contributions along the trees' decision paths
@@ -104,11 +103,12 @@ class TrainedModel:
         a reason too.
         """
         matrix = self.encoding.matrix(frame)
-        if frame.height == 0:
+        rows = len(frame)
+        if rows == 0:
             empty = np.empty(0, dtype=np.float64)
             return Prediction(empty, empty, [] if top_k else None)
         # One thread for a few rows: waking OpenMP's pool costs more than the trees (ms vs µs).
-        threads: dict[str, Any] = {"num_threads": 1} if frame.height <= SINGLE_THREAD_ROWS else {}
+        threads: dict[str, Any] = {"num_threads": 1} if rows <= SINGLE_THREAD_ROWS else {}
         score = np.asarray(
             self.booster.predict(matrix, raw_score=True, **threads), dtype=np.float64
         )
@@ -116,7 +116,7 @@ class TrainedModel:
         if top_k <= 0:
             return Prediction(probability, score, None)
         leaves = np.asarray(self.booster.predict(matrix, pred_leaf=True, **threads))
-        contributions = self.contributions.of_leaves(leaves.reshape(frame.height, -1))
+        contributions = self.contributions.of_leaves(leaves.reshape(rows, -1))
         names = self.encoding.spec.names
         order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top_k]
         values = self.encoding.values(frame)

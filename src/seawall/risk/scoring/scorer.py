@@ -21,7 +21,7 @@ import polars as pl
 
 from seawall.core.settings import DEFAULT_LEAD_TIMES
 from seawall.risk.model import Reason, TrainedModel
-from seawall.risk.rules.catalogue import polars_schema
+from seawall.risk.model.encoding import Frame
 from seawall.risk.rules.evaluate import score_record
 from seawall.risk.rules.features import FilingInput, filing_features
 from seawall.risk.rules.frames import features_of
@@ -35,7 +35,6 @@ from seawall.risk.watchlists import Match, Screener
 WATCHLIST_SCORE = "watchlist_score"
 Floats = npt.NDArray[np.float64]
 MODEL_REASONS = 3  # the model's main reasons an officer reads; more is noise at a glance
-_MODEL_SCHEMA = {**polars_schema(), RULE_SCORE: pl.Int64(), WATCHLIST_SCORE: pl.Float64()}
 REASONS_FROM = combination.REVIEW_AT  # model reasons for filings an officer reviews or examines
 
 
@@ -73,7 +72,7 @@ class Inputs:
     hits: list[list[str]]  # ids of the rules hit, in rule order
     rule_scores: list[int]
     matches: list[list[Match]]  # watchlist matches, best first
-    frame: pl.DataFrame | None  # features, rule_score and watchlist_score: the model's input
+    frame: Frame | None  # features, rule_score and watchlist_score: the model's input
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +134,7 @@ class Scorer:
         frame = None
         if self.model is not None:
             extra = {RULE_SCORE: rules.total, WATCHLIST_SCORE: best}
-            frame = pl.DataFrame([record | extra], schema=_MODEL_SCHEMA)
+            frame = [record | extra]
         hits = [hit.rule_id for hit in rules.hits]
         return self._finish(Inputs([item.key], [hits], [rules.total], [matches], frame))[0]
 
@@ -215,7 +214,7 @@ class Scorer:
         return self._finish(self._inputs(batch, slim, history, on))
 
     def _predict(
-        self, frame: pl.DataFrame, points: Floats, best: Floats
+        self, frame: Frame, points: Floats, best: Floats
     ) -> tuple[Floats, list[list[Reason] | None]]:
         """The model's probabilities, and its reasons for the rows an officer will read.
 
@@ -226,10 +225,10 @@ class Scorer:
         assert self.model is not None
         probability = self.model.predict(frame).probability
         wanted = combination.combine(points, best, probability) >= REASONS_FROM
-        reasons: list[list[Reason] | None] = [None] * frame.height
+        reasons: list[list[Reason] | None] = [None] * len(frame)
         if wanted.any():
             rows = np.flatnonzero(wanted)
-            chosen = frame if rows.size == frame.height else frame[rows]
+            chosen = frame if rows.size == len(frame) else _rows_of(frame, rows)
             explained = self.model.predict(chosen, top_k=MODEL_REASONS).reasons or []
             for row, found in zip(rows, explained, strict=True):
                 reasons[int(row)] = found
@@ -322,3 +321,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value
+
+
+def _rows_of(frame: Frame, rows: npt.NDArray[np.intp]) -> Frame:
+    """These rows of the model's input, a frame or records."""
+    if isinstance(frame, pl.DataFrame):
+        return frame[rows]
+    return [frame[int(row)] for row in rows]

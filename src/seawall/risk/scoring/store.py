@@ -21,6 +21,7 @@ from seawall.core.database import (
     as_utc,
     driver_rows,
     insert_values,
+    pipelined,
     reserve_ids,
     rows_by_keys,
     utcnow,
@@ -287,41 +288,36 @@ def save(
         return
     # Ids known up front: the seals reference them, and reading them back cost a look-up each.
     ids = reserve_ids(session, _ASSESSMENTS, len(new))
-    insert_values(
-        session,
-        _ASSESSMENTS,
-        ("id", *ASSESSMENT_COLUMNS, *_FIGURE_COLUMNS),
-        [
-            (id_, *row.assessment_values(), *_figures(result, generation, now))
-            for id_, (row, result) in zip(ids, new, strict=True)
-        ],
-    )
+    current, replaced = _take_current(session, [row for row, _ in new if row.latest], fresh=fresh)
+    assessments = [(id_, *row.assessment_values(), *_figures(result, generation, now))
+                   for id_, (row, result) in zip(ids, new, strict=True)]  # fmt: skip
     seals = [(id_, seal) for id_, (row, _) in zip(ids, new, strict=True)
              for seal in sorted(set(row.seals))]  # fmt: skip
-    insert_values(session, _SEALS, ("assessment_id", "seal"), seals)
-    _make_current([(id_, row) for id_, (row, _) in zip(ids, new, strict=True) if row.latest],
-                  session, fresh=fresh)  # fmt: skip
+    # The reads are done: the writes go together (one round trip for a POST's on PostgreSQL).
+    with pipelined(session, len(assessments) + len(seals)):
+        insert_values(session, _ASSESSMENTS, _INSERTED_COLUMNS, assessments)
+        insert_values(session, _SEALS, ("assessment_id", "seal"), seals)
+        parties.count(session, current, replaced)
 
 
-def _make_current(latest: list[tuple[int, Stored]], session: Session, *, fresh: bool) -> None:
-    """New assessments of filings' latest versions become current: an amendment's earlier
-    current assessment stops being so, and the party counts follow both."""
-    amended = {row.filing_id: id_ for id_, row in latest if row.version > 1}
+def _take_current(
+    session: Session, latest: list[Stored], *, fresh: bool
+) -> tuple[list[parties.Party], list[parties.Party]]:
+    """Make way for new assessments of filings' latest versions: an amendment's earlier
+    current assessment stops being current. The parties of both, for the counts."""
+    amended = sorted({row.filing_id for row in latest if row.version > 1})
     replaced: list[tuple[int, str, str, bool]] = []
-    filings = sorted(amended)
-    for part in _chunks(filings, _IN_LIST):
-        given = {"filings": part, "kept": [amended[filing] for filing in part]}
-        rows = session.execute(_REPLACED, given)
+    for part in _chunks(amended, _IN_LIST):
+        rows = session.execute(_REPLACED, {"filings": part})
         replaced += [(filing, shipper, consignee, bool(was_found))
                      for filing, shipper, consignee, was_found in rows]  # fmt: skip
     found = {filing: was_found for filing, _, _, was_found in replaced}
     # A filing stored in this very transaction has no exams yet: only amendments can have some.
-    unknown = [row.filing_id for _, row in latest
+    unknown = [row.filing_id for row in latest
                if row.filing_id not in found and (row.version > 1 or not fresh)]  # fmt: skip
     found |= findings_by_filing(session, unknown)
-    parties.count(
-        session,
-        [(*row.party_keys, found.get(row.filing_id, False)) for _, row in latest],
+    return (
+        [(*row.party_keys, found.get(row.filing_id, False)) for row in latest],
         [(shipper, consignee, was_found) for _, shipper, consignee, was_found in replaced],
     )
 
@@ -333,7 +329,6 @@ _REPLACED = (
     .where(
         _ASSESSMENTS.c.filing_id.in_(bindparam("filings", expanding=True)),
         _ASSESSMENTS.c.current,
-        _ASSESSMENTS.c.id.not_in(bindparam("kept", expanding=True)),
     )
     .values(current=False)
     .returning(
@@ -347,6 +342,7 @@ _REPLACED = (
 
 _FIGURE_COLUMNS = ("score", "band", "action", "rule_score", "watchlist_score", "model_probability",
                    "model_version", "generation", "explanation", "assessed_at")  # fmt: skip
+_INSERTED_COLUMNS = ("id", *ASSESSMENT_COLUMNS, *_FIGURE_COLUMNS)
 
 
 def _figures(result: Assessed, generation: int, now: datetime) -> tuple[Any, ...]:

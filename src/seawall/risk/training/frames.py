@@ -151,7 +151,7 @@ def scoring_frame(
     parts = []
     for day, chosen in sorted(by_day.items()):
         frame = scorer.inputs(chosen, history, day).frame
-        assert frame is not None  # the bulk path always builds it
+        assert isinstance(frame, pl.DataFrame)  # the bulk path always builds one
         parts.append(frame.drop(RULES_HIT))
     return pl.concat(parts)
 
