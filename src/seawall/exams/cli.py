@@ -11,6 +11,7 @@ import orjson
 import typer
 
 from seawall.core.database import utcnow
+from seawall.core.files import UnreadableFileError, format_of
 from seawall.core.node import CLI_ACTOR, node_of
 from seawall.exams import sources
 from seawall.exams.service import ExamImportError, FoundHook, ImportSummary, import_outcomes
@@ -37,8 +38,8 @@ def commands(on_found: Sequence[FoundHook] = ()) -> typer.Typer:
         stored; 2: the file could not be read at all.
         """
         try:
-            rows = sources.read(file, sources.format_of(file, fmt))
-        except sources.UnreadableFileError as error:
+            rows = sources.read(file, format_of(file, fmt, sources.FORMATS))
+        except UnreadableFileError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from None
         node = node_of(ctx)

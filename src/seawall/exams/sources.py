@@ -18,16 +18,12 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from seawall.core.files import UnreadableFileError
+
 FORMATS = ("parquet", "csv", "jsonl")
-_EXTENSIONS = {".parquet": "parquet", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
-               ".json": "jsonl"}  # fmt: skip
 REQUIRED = ("document_number", "container", "exam_date", "selected_by", "found")
 OPTIONAL = ("filer_id", "exam_type", "finding", "port")
 MAX_BYTES = 200 * 1024 * 1024  # a year of a large port's exams is a few MB
-
-
-class UnreadableFileError(Exception):
-    """The file as a whole cannot be read as exam outcomes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,22 +33,6 @@ class RawRow:
     number: int
     values: dict[str, Any] | None
     problem: str | None = None
-
-
-def format_of(path: Path, given: str | None) -> str:
-    """The file's format: as given, or by its extension."""
-    if given:
-        if given not in FORMATS:
-            raise UnreadableFileError(
-                f"--format must be one of {', '.join(FORMATS)}, not {given!r}"
-            )
-        return given
-    fmt = _EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        raise UnreadableFileError(
-            f"{path}: cannot tell the format from {path.suffix!r}; use --format {'|'.join(FORMATS)}"
-        )
-    return fmt
 
 
 def read(path: Path, fmt: str) -> list[RawRow]:

@@ -6,11 +6,12 @@ import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated, BinaryIO, NoReturn
 
 import orjson
 import typer
 
+from seawall.core.files import UnreadableFileError, format_of
 from seawall.core.node import CLI_ACTOR, node_of
 from seawall.core.progress import progress
 from seawall.filings import sources
@@ -38,17 +39,17 @@ def ingest_command(
 
     Exit 0: all accepted; 1: some rejected; 2: a file could not be read at all.
     """
-    if fmt is not None and fmt not in sources.FORMATS:
-        _fail(f"--format must be one of {', '.join(sources.FORMATS)}, not {fmt!r}")
+    try:  # every file's format known before the first is read
+        formats = [format_of(path, fmt, sources.FORMATS) for path in files]
+    except UnreadableFileError as error:
+        _fail(str(error))
     node = node_of(ctx)
     summary = Summary()
     with ExitStack() as stack:
         sink: BinaryIO | None = stack.enter_context(rejects.open("wb")) if rejects else None
-        for path in files:
+        for path, found in zip(files, formats, strict=True):
             try:
-                records = sources.items(
-                    path, sources.format_of(path, fmt), node.settings.max_body_bytes
-                )
+                records = sources.items(path, found, node.settings.max_body_bytes)
                 with progress(f"ingest {path.name}") as advance:
                     ingest(
                         node.database,
@@ -60,7 +61,7 @@ def ingest_command(
                         advance=advance,
                         summary=summary,
                     )
-            except sources.UnreadableFileError as error:
+            except UnreadableFileError as error:
                 typer.echo(f"error: {error}", err=True)
                 # What was stored before the file broke off stays stored; say how much.
                 _report(summary, as_json)
@@ -69,7 +70,7 @@ def ingest_command(
     raise typer.Exit(1 if summary.rejected else 0)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
 

@@ -17,21 +17,11 @@ from typing import Any, BinaryIO, NamedTuple
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from seawall.core.files import UnreadableFileError
 from seawall.filings.flattening import FlatteningError, header_errors, unflatten
 
 FORMATS = ("jsonl", "csv", "parquet")
-_EXTENSIONS = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-    ".csv": "csv",
-    ".parquet": "parquet",
-}
 _SNIFF = 8192
-
-
-class UnreadableFileError(Exception):
-    """The file as a whole cannot be read as filings."""
 
 
 class Item(NamedTuple):
@@ -44,18 +34,6 @@ class Item(NamedTuple):
     source: str
     raw: bytes | dict[str, Any] | None
     problem: str | None = None
-
-
-def format_of(path: Path, given: str | None) -> str:
-    """The file's format: as given, or by its extension."""
-    if given:
-        return given
-    fmt = _EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        raise UnreadableFileError(
-            f"{path}: cannot tell the format from {path.suffix!r}; use --format {'|'.join(FORMATS)}"
-        )
-    return fmt
 
 
 def items(path: Path, fmt: str, max_record_bytes: int) -> Iterator[Item]:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, NoReturn
 import orjson
 import typer
 
+from seawall.core.files import UnreadableFileError, format_of
 from seawall.core.node import CLI_ACTOR, Node, node_of
 from seawall.core.progress import progress
 from seawall.risk.scoring.service import rescore_in_play
@@ -18,13 +19,6 @@ from seawall.risk.watchlists.store import LoadReport, save_entries, source_summa
 watchlist = typer.Typer(
     help="The node's watchlists: load a list, see what is loaded.", no_args_is_help=True
 )
-
-_EXTENSIONS: dict[str, Format] = {
-    ".csv": "csv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-}
 
 
 @watchlist.command("load")
@@ -101,14 +95,11 @@ def _read(file: Path) -> bytes:
 
 
 def _format(file: Path, fmt: str | None) -> Format:
-    if fmt is not None:
-        if fmt not in ("csv", "jsonl"):
-            _unreadable(f"--format must be csv or jsonl, not {fmt!r}")
-        return "csv" if fmt == "csv" else "jsonl"
-    found = _EXTENSIONS.get(file.suffix.lower())
-    if found is None:
-        _unreadable(f"{file}: cannot tell the format from {file.suffix!r}; use --format csv|jsonl")
-    return found
+    try:
+        found = format_of(file, fmt, ("csv", "jsonl"))
+    except UnreadableFileError as error:
+        _unreadable(str(error))
+    return "csv" if found == "csv" else "jsonl"
 
 
 def _unreadable(message: str) -> NoReturn:

@@ -190,7 +190,7 @@ def test_a_format_can_be_given_for_any_file_name(
     source = write(tmp_path / "list.txt", HEADER + ROWS[0])
     assert run(database_url, tmp_path, "load", str(source), "--format", "csv")[0] == 0
     code, _, err = run(database_url, tmp_path, "load", str(source), "--format", "xml")
-    assert (code, err) == (2, "error: --format must be csv or jsonl, not 'xml'\n")
+    assert (code, err) == (2, "error: --format must be one of csv, jsonl, not 'xml'\n")
     assert state(database) == (1, 1)
 
 
