@@ -165,6 +165,21 @@ def test_unreadable_files_exit_2_and_store_nothing(
     assert versions(database) == 0
 
 
+@pytest.mark.parametrize(
+    ("option", "says"),
+    [((), "cannot tell the format from '.txt'"), (("--format", "xml"), "--format must be one of")],
+)
+def test_a_file_of_unknown_format_stops_the_run_before_any_file_is_read(
+    tmp_path: Path, database: Database, database_url: str, option: tuple[str, ...], says: str
+) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [filing_document()])
+    odd = write_jsonl(tmp_path / "odd.txt", [filing_document()])
+    code, _, err = run(database_url, "ingest", str(good), str(odd), *option)
+    assert code == 2
+    assert says in err
+    assert versions(database) == 0
+
+
 def test_a_missing_file_is_named(tmp_path: Path, database_url: str) -> None:
     code, _, err = run(database_url, "ingest", str(tmp_path / "nowhere.jsonl"))
     assert code == 2
