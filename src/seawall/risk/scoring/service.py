@@ -95,8 +95,9 @@ def _score_ids(
     settings: Settings,
     ids: Sequence[int],
     advance: Callable[[int], None],
+    chunk: int = CHUNK,
 ) -> int:
-    """Bulk-score the versions with these ids, chunk by chunk, history growing as it goes.
+    """Bulk-score the versions with these ids, ``chunk`` at a time, history growing as it goes.
 
     Versions another run scored meanwhile (two ``seawall score`` at once) are updated, not
     inserted twice: the writing thread looks up each chunk's assessments first.
@@ -118,9 +119,9 @@ def _score_ids(
 
     with cycle_collector_paused(), ThreadPoolExecutor(max_workers=1) as writer:
         written: Future[int] | None = None
-        for start in range(0, len(ids), CHUNK):
+        for start in range(0, len(ids), chunk):
             with database.transaction(write=False) as session:
-                raw = store.raw_versions(session, ids[start : start + CHUNK])
+                raw = store.raw_versions(session, ids[start : start + chunk])
             slim = documents.decode(raw.texts)
             rows = documents.history_rows(slim, raw.filing_ids, raw.received_at, findings)
             history = documents.with_rows(history, rows, raw.versions)

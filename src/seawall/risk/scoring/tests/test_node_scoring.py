@@ -21,7 +21,7 @@ from seawall.core.node import Node
 from seawall.core.settings import Settings
 from seawall.exams.tests.factories import exam_row, write_jsonl
 from seawall.filings.tests.factories import filing_document
-from seawall.risk.scoring import configuration, store
+from seawall.risk.scoring import configuration, parties, store
 from seawall.risk.scoring.models import AssessedSeal, Assessment, PartyHistory
 from seawall.risk.scoring.service import _score_ids, rescore_in_play, score_pending
 
@@ -154,6 +154,23 @@ def test_bulk_scoring_agrees_with_the_post_on_history(
         for row in _assessments(database)
     }
     assert rescored == {key: value | {"generation": 0} for key, value in posted.items()}
+
+
+def test_bulk_scoring_in_many_chunks_agrees_with_the_post(
+    client: TestClient, auth: KeyFactory, database: Database, settings: Settings
+) -> None:
+    filer = auth(Role.FILER)
+    for _ in range(5):  # one shipper: its history grows from chunk to chunk
+        _post(client, filer, filing_document())
+    posted = {row.filing_version_id: row.explanation for row in _assessments(database)}
+    with database.transaction() as session:
+        for table in (AssessedSeal, Assessment, PartyHistory):
+            session.execute(delete(table))
+        ids = store.unscored_ids(session)
+    assert _score_ids(database, settings, ids, lambda _units: None, chunk=2) == 5
+    assert {row.filing_version_id: row.explanation for row in _assessments(database)} == posted
+    with database.transaction() as session:
+        assert parties.recount(session) == 0
 
 
 def test_two_scoring_runs_at_once_neither_fails_nor_doubles(
