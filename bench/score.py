@@ -92,7 +92,7 @@ def train_model(database: Database, settings: Settings, folder: Path) -> None:
         pl.Series(RULE_SCORE, [a.rule_score for a in scored]),
         pl.Series(WATCHLIST_SCORE, [a.watchlist_score for a in scored]),
         pl.Series("found", [d["transport_document"]["number"] in threats for d in documents]),
-        pl.Series("received_at", raw.received_at),
+        raw.received_at.alias("received_at"),
     )
     spec = default_spec(frame, extra=list(MODEL_EXTRA_FEATURES))
     model = train(frame, label="found", time="received_at", spec=spec)

@@ -84,7 +84,7 @@ class Raw:
     filing_ids: list[int]
     versions: list[int]
     latest: list[bool]
-    received_at: list[datetime]
+    received_at: pl.Series  # UTC datetimes: a column from read to write, made once
     texts: pl.Series
 
 
@@ -129,7 +129,7 @@ def _keys(names: pl.Series, countries: pl.Series) -> pl.Series:
     return pairs.join(mapped, on=["name", "country"], how="left", maintain_order="left")["key"]
 
 
-def filing_rows(slim: pl.DataFrame, keys: list[str], received_at: list[datetime]) -> pl.DataFrame:
+def filing_rows(slim: pl.DataFrame, keys: list[str], received_at: pl.Series) -> pl.DataFrame:
     """The frame of filings to compute history features for (``history.FILINGS_SCHEMA``)."""
     return pl.DataFrame(
         {
@@ -147,7 +147,7 @@ def filing_rows(slim: pl.DataFrame, keys: list[str], received_at: list[datetime]
 def history_rows(
     slim: pl.DataFrame,
     filing_ids: list[int],
-    received_at: list[datetime],
+    received_at: pl.Series,
     findings: dict[int, bool],
 ) -> pl.DataFrame:
     """The history frame rows (``store.FRAME_SCHEMA``) of decoded documents."""
@@ -205,7 +205,7 @@ def stored_rows(slim: pl.DataFrame, raw: Raw, history: pl.DataFrame) -> list[Sto
             raw.filing_ids,
             raw.versions,
             raw.latest,
-            raw.received_at,
+            raw.received_at.to_list(),
             slim["document_number"].to_list(),
             slim["port_of_discharge"].to_list(),
             etas,

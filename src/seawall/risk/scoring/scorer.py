@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -44,7 +44,7 @@ class Batch:
 
     keys: list[str]
     texts: pl.Series
-    received_at: list[datetime]
+    received_at: pl.Series  # UTC datetimes
     versions: list[int]
 
     @classmethod
@@ -59,7 +59,7 @@ class Batch:
         return cls(
             [item.key for item in items],
             pl.Series([orjson.dumps(item.document).decode() for item in items], dtype=pl.String),
-            [item.received_at for item in items],
+            pl.Series([item.received_at for item in items], dtype=pl.Datetime("us", "UTC")),
             [item.version for item in items],
         )
 
@@ -158,7 +158,7 @@ class Scorer:
     ) -> pl.DataFrame:
         frame = features_of(
             slim,
-            pl.Series(batch.received_at, dtype=pl.Datetime("us", "UTC")),
+            batch.received_at,
             pl.Series(batch.versions, dtype=pl.Int64),
             lead_times=self.lead_times,
             norms=self.norms,

@@ -112,7 +112,7 @@ def raw_versions(session: Session, ids: Sequence[int]) -> Raw:
         filing_ids=[row[1] for row in rows],
         versions=[row[2] for row in rows],
         latest=[row[2] == latest[row[1]] for row in rows],
-        received_at=[as_utc(row[3]) for row in rows],
+        received_at=_utc_column("received_at", [row[3] for row in rows]),
         texts=pl.Series([row[4] for row in rows], dtype=pl.String),
     )
 
@@ -199,13 +199,23 @@ def full_history(session: Session, findings: Mapping[int, bool]) -> pl.DataFrame
 
 
 def _history_frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
-    """Assessment rows as the driver gave them; SQLite gives timestamps as naive UTC text."""
+    """Assessment rows as the driver gave them (timestamps: see :func:`_utc_column`)."""
     if not rows or not isinstance(rows[0][2], str):
         return pl.DataFrame(rows, schema=_HISTORY_COLUMNS, orient="row")
     text = {**_HISTORY_COLUMNS, "received_at": pl.String()}
-    return pl.DataFrame(rows, schema=text, orient="row").with_columns(
-        pl.col("received_at").str.to_datetime(time_unit="us").dt.replace_time_zone("UTC")
-    )
+    return pl.DataFrame(rows, schema=text, orient="row").with_columns(_utc(pl.col("received_at")))
+
+
+def _utc_column(name: str, values: list[Any]) -> pl.Series:
+    """Timestamps as the driver gave them, as a UTC column: SQLite gives naive UTC text,
+    parsed here all at once rather than one Python datetime at a time."""
+    if not values or not isinstance(values[0], str):
+        return pl.Series(name, values, dtype=pl.Datetime("us", "UTC"))
+    return pl.DataFrame({name: values}, schema={name: pl.String}).select(_utc(pl.col(name)))[name]
+
+
+def _utc(text: pl.Expr) -> pl.Expr:
+    return text.str.to_datetime(time_unit="us").dt.replace_time_zone("UTC")
 
 
 # A seal of the filing on another bill's current assessment (every stored one was received
