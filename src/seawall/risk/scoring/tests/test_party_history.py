@@ -4,10 +4,13 @@ them: a POST, an amendment, an exam import, bulk scoring; a recount finds nothin
 from __future__ import annotations
 
 import json
-from datetime import date
+import sqlite3
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import pytest
 from alembic import command
 from conftest import KeyFactory
 from fastapi.testclient import TestClient
@@ -21,8 +24,10 @@ from seawall.core.database import Database
 from seawall.exams.tests.factories import exam_row, write_jsonl
 from seawall.filings.tests.factories import filing_document
 from seawall.risk.rules.history import party_key
-from seawall.risk.scoring import parties
+from seawall.risk.scoring import parties, store
+from seawall.risk.scoring.documents import Stored
 from seawall.risk.scoring.models import Assessment, PartyHistory
+from seawall.risk.scoring.scorer import Assessed
 
 URL = "/api/v1/filings"
 BEFORE_COUNTS = "952a9285e8c4"  # the migration before risk_party_history
@@ -158,3 +163,20 @@ def test_versions_scored_after_a_later_one_leave_it_current(
     assert current == [3]
     assert _counts(database)[_key(first, "shipper")] == (1, 0)
     assert _recounted(database) == 0
+
+
+def test_a_failed_write_is_undone_to_its_savepoint_and_the_transaction_goes_on(
+    database: Database,
+) -> None:
+    # How a POST's scoring hook fails (routes.install): in a savepoint. The writes go
+    # pipelined on PostgreSQL; a foreign key that fails there must leave the POST's own
+    # transaction usable. A version that does not exist makes a real constraint fail.
+    now = datetime.now(UTC)
+    ghost = Stored(10**9, 10**9, 1, True, now, "GHOST", "CAVAN", now, "CA|g", "CA|g", ["S1"])
+    assessed = Assessed("ghost", 1.0, "low", "release", 0, 0.0, None, None, {"rules": []})
+    refused = (psycopg.errors.ForeignKeyViolation, sqlite3.IntegrityError)
+    with database.transaction() as session:
+        with pytest.raises(refused), session.begin_nested():
+            store.save(session, [ghost], [assessed], 0, fresh=True)
+        session.add(PartyHistory(role="shipper", party_key="CA|after", filings=1, findings=0))
+    assert _counts(database) == {("shipper", "CA|after"): (1, 0)}
