@@ -89,8 +89,8 @@ def train_model(database: Database, settings: Settings, folder: Path) -> None:
     frame = scorer.stored_features(raw, None)
     scored = scorer.assess_batch(Batch.of_raw(raw), decode(raw.texts), None, datetime.now().date())
     frame = frame.drop("key").with_columns(
-        pl.Series(RULE_SCORE, [a.rule_score for a in scored]),
-        pl.Series(WATCHLIST_SCORE, [a.watchlist_score for a in scored]),
+        pl.Series(RULE_SCORE, scored.rule_scores),
+        pl.Series(WATCHLIST_SCORE, scored.watchlist_scores),
         pl.Series("found", [d["transport_document"]["number"] in threats for d in documents]),
         raw.received_at.alias("received_at"),
     )

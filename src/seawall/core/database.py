@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from sqlalchemy import (
     BigInteger,
     DateTime,
@@ -166,6 +167,43 @@ def insert_values(
             )
         else:
             cursor.executemany(head + f"({', '.join('?' * len(columns))})", rows)
+    finally:
+        cursor.close()
+
+
+def insert_frame(session: Session, table: Table, frame: pl.DataFrame) -> None:
+    """Insert a frame's rows into ``table``, its columns named as the table's.
+
+    For bulk jobs that hold their rows as columns: PostgreSQL gets a COPY of the frame as
+    Polars writes it in CSV (no Python object per value); SQLite, an executemany of the rows,
+    their timestamps first turned into SQLAlchemy's UTC text a column at a time (one Python
+    call per value had cost as much as SQLite's own work). Timestamps must be aware, as a
+    ``UtcDateTime`` demands.
+    """
+    if frame.is_empty():
+        return
+    for name, kind in frame.schema.items():
+        if isinstance(kind, pl.Datetime) and kind.time_zone is None:
+            raise ValueError(f"naive timestamps in column {name!r} given to a UTC column")
+    driver, dialect = _driver(session)
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[name].name) for name in frame.columns)
+    if dialect.name == "postgresql":
+        statement = f"COPY {quote(table.name)} ({names}) FROM STDIN (FORMAT csv)"
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for part in frame.iter_slices(_COPY_ROWS):
+                copy.write(part.write_csv(include_header=False))
+        return
+    texts = frame.with_columns(
+        pl.col(pl.Datetime).dt.convert_time_zone("UTC").dt.strftime(_SQLITE_TIMESTAMP_FORMAT)
+    )
+    marks = ", ".join("?" * frame.width)
+    cursor = driver.cursor()
+    try:
+        cursor.executemany(
+            f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})",  # noqa: S608
+            texts.iter_rows(),
+        )
     finally:
         cursor.close()
 
@@ -385,6 +423,8 @@ _FEW_ROWS = 10  # rows up to which PostgreSQL gets an INSERT rather than COPY
 _FEW_PAIRS = 10  # pairs up to which PostgreSQL gets a row-value list (see ``rows_by_pairs``)
 _SQLITE_IN = 30_000  # values per IN list: under SQLite's limit of 32,766 bound parameters
 _SQLITE_TIMESTAMP = UtcDateTime().dialect_impl(_SQLITE).bind_processor(_SQLITE)
+_SQLITE_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%6f"  # what _SQLITE_TIMESTAMP writes, for Polars
+_COPY_ROWS = 20_000  # rows per piece of CSV sent to COPY: its text is held in memory
 
 
 @lru_cache(maxsize=4096)

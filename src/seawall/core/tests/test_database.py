@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from typing import cast
 
+import polars as pl
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
+from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, select, text
 
 from seawall.core.accounts.models import User
 from seawall.core.audit.models import AuditEntry
 from seawall.core.database import (
     BULK_ROWS,
     Database,
+    UtcDateTime,
     add_to_counts,
+    insert_frame,
     insert_values,
     pipelined,
     reserve_ids,
@@ -113,3 +118,65 @@ def test_statistics_are_refreshed_after_a_bulk_load_only(database: Database) -> 
     assert vacuumed is not None
     assert analyzed is not None
     assert (vacuumed, analyzed) != before
+
+
+@pytest.fixture
+def scratch(database: Database) -> Iterator[Table]:
+    """A table of every kind of column bulk jobs write, dropped afterwards."""
+    table = Table(
+        "frame_for_test",
+        MetaData(),
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("name", String(40), nullable=True),
+        Column("figure", Float, nullable=True),
+        Column("flag", Boolean, nullable=True),
+        Column("at", UtcDateTime, nullable=True),
+    )
+    table.create(database.engine)
+    yield table
+    table.drop(database.engine)
+
+
+def test_a_frame_lands_as_the_same_rows_written_one_by_one(
+    database: Database, scratch: Table
+) -> None:
+    """What a bulk job writes as columns reads back exactly as what a POST writes as values:
+    strings CSV would mangle, nulls beside empty strings, a float's every digit, and a
+    timestamp given in another zone stored as the same UTC instant."""
+    eastern = timezone(timedelta(hours=-5))
+    rows = [
+        ("", 0.1 + 0.2, True, datetime(2026, 3, 1, 12, 30, 0, 123456, tzinfo=eastern)),
+        (None, None, None, None),
+        ('a "quoted", comma\nand\r\nnewlines', -1e-300, False, datetime(1999, 12, 31, tzinfo=UTC)),
+        ("\\N", 1e300, True, datetime(2026, 11, 24, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("Société Générale — 株式会社", 42.0, False, datetime(2026, 6, 1, 8, tzinfo=eastern)),
+    ]
+    frame = pl.DataFrame(
+        {
+            "id": range(1, len(rows) + 1),
+            "name": [row[0] for row in rows],
+            "figure": [row[1] for row in rows],
+            "flag": [row[2] for row in rows],
+            "at": pl.Series([row[3] for row in rows], dtype=pl.Datetime("us", "-05:00")),
+        }
+    )
+    columns = ("id", "name", "figure", "flag", "at")
+    with database.transaction() as session:
+        insert_frame(session, scratch, frame)
+        insert_values(session, scratch, columns, [(100 + n, *row) for n, row in enumerate(rows)])
+    with database.transaction(write=False) as session:
+        raw = session.execute(text("SELECT id, name, figure, flag, at FROM frame_for_test"))
+        stored = {id_: values for id_, *values in raw}
+    assert len(stored) == 2 * len(rows)
+    for n in range(len(rows)):
+        assert stored[1 + n] == stored[100 + n]
+    assert stored[2] == [None, None, None, None]
+    assert stored[1][0] == ""
+
+
+def test_a_frame_of_naive_timestamps_is_refused_whole(database: Database, scratch: Table) -> None:
+    frame = pl.DataFrame({"id": [1], "at": [datetime(2026, 3, 1, 12, 30)]})
+    with database.transaction() as session, pytest.raises(ValueError, match="'at'"):
+        insert_frame(session, scratch, frame)
+    with database.transaction(write=False) as session:
+        assert session.execute(select(scratch)).all() == []

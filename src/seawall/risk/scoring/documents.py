@@ -194,27 +194,25 @@ def matches(screener: Screener | None, slim: pl.DataFrame) -> list[list[Match]]:
     return found
 
 
-def stored_rows(slim: pl.DataFrame, raw: Raw, history: pl.DataFrame) -> list[Stored]:
-    """The facts of each version to keep with its assessment (``history`` from
-    :func:`history_rows` of the same versions gives the party keys)."""
-    etas = [datetime.fromisoformat(text) for text in slim["discharge_eta"].to_list()]
-    return [
-        Stored(*fields)
-        for fields in zip(
-            raw.version_ids,
-            raw.filing_ids,
-            raw.versions,
-            raw.latest,
-            raw.received_at.to_list(),
-            slim["document_number"].to_list(),
-            slim["port_of_discharge"].to_list(),
-            etas,
-            history["shipper_key"].to_list(),
-            history["consignee_key"].to_list(),
-            slim["seals"].to_list(),
-            strict=True,
-        )
-    ]
+def stored_frame(slim: pl.DataFrame, raw: Raw, history: pl.DataFrame) -> pl.DataFrame:
+    """The facts of each version to keep with its assessment, as columns: ``ASSESSMENT_COLUMNS``
+    then ``seals`` (``history`` from :func:`history_rows` of the same versions gives the
+    party keys, cut to the column's length as :attr:`Stored.party_keys` cuts them)."""
+    return pl.DataFrame(
+        {
+            "filing_version_id": pl.Series(raw.version_ids, dtype=pl.Int64),
+            "filing_id": pl.Series(raw.filing_ids, dtype=pl.Int64),
+            "version": pl.Series(raw.versions, dtype=pl.Int64),
+            "current": pl.Series(raw.latest, dtype=pl.Boolean),
+            "received_at": raw.received_at,
+            "document_number": slim["document_number"],
+            "port_of_discharge": slim["port_of_discharge"],
+            "discharge_eta": slim["discharge_eta"].str.to_datetime(time_unit="us", time_zone="UTC"),
+            "shipper_key": history["shipper_key"].str.slice(0, PARTY_KEY_LENGTH),
+            "consignee_key": history["consignee_key"].str.slice(0, PARTY_KEY_LENGTH),
+            "seals": slim["seals"],
+        }
+    )
 
 
 def with_rows(history: pl.DataFrame, added: pl.DataFrame, versions: list[int]) -> pl.DataFrame:

@@ -91,6 +91,32 @@ class Assessed:
 
 
 @dataclass(frozen=True)
+class Assessments:
+    """Many filing versions' assessments as columns, in the order scored: what bulk scoring
+    writes as it is; :meth:`rows` gives them one by one."""
+
+    keys: list[str]
+    scores: list[float]
+    bands: list[str]
+    actions: list[str]
+    rule_scores: list[int]
+    watchlist_scores: list[float]
+    model_probabilities: list[float] | None  # None without a model
+    model_version: str | None
+    explanations: list[dict[str, Any]]
+
+    def rows(self) -> list[Assessed]:
+        """One :class:`Assessed` per filing version."""
+        chances: Sequence[float | None] = self.model_probabilities or [None] * len(self.keys)
+        columns = zip(self.keys, self.scores, self.bands, self.actions, self.rule_scores,
+                      self.watchlist_scores, chances, self.explanations, strict=True)  # fmt: skip
+        return [
+            Assessed(key, score, band, action, points, best, chance, self.model_version, explained)
+            for key, score, band, action, points, best, chance, explained in columns
+        ]
+
+
+@dataclass(frozen=True)
 class Scorer:
     """Everything a node scores with: its rules, watchlists, model and commodity norms."""
 
@@ -136,7 +162,7 @@ class Scorer:
             extra = {RULE_SCORE: rules.total, WATCHLIST_SCORE: best}
             frame = [record | extra]
         hits = [hit.rule_id for hit in rules.hits]
-        return self._finish(Inputs([item.key], [hits], [rules.total], [matches], frame))[0]
+        return self._finish(Inputs([item.key], [hits], [rules.total], [matches], frame)).rows()[0]
 
     def features(self, items: Sequence[FilingInput], history: pl.DataFrame | None) -> pl.DataFrame:
         """The feature frame of many filing versions: ``key`` (the item's), then the catalogue.
@@ -202,15 +228,13 @@ class Scorer:
         """Score many filing versions at once (bulk): one answer each, in order."""
         if not items:
             return []
-        return self._finish(self.inputs(items, history, on))
+        return self._finish(self.inputs(items, history, on)).rows()
 
     def assess_batch(
         self, batch: Batch, slim: pl.DataFrame, history: pl.DataFrame | None, on: date
-    ) -> list[Assessed]:
+    ) -> Assessments:
         """``assess_many`` for stored versions, from their JSON text (``documents.decode``
-        gives ``slim``): no document is parsed into Python."""
-        if not batch.keys:
-            return []
+        gives ``slim``), as columns: no document is parsed into Python."""
         return self._finish(self._inputs(batch, slim, history, on))
 
     def _predict(
@@ -234,7 +258,7 @@ class Scorer:
                 reasons[int(row)] = found
         return probability, reasons
 
-    def _finish(self, inputs: Inputs) -> list[Assessed]:
+    def _finish(self, inputs: Inputs) -> Assessments:
         """Combine the three signals and explain each row (the one code both paths share)."""
         best = np.array(
             [found[0].score if found else 0.0 for found in inputs.matches], dtype=np.float64
@@ -255,10 +279,8 @@ class Scorer:
         rules = {rule.id: _rule_part(rule) for rule in self.rules}
         watchlist: list[float] = best.tolist()
         rule_scores = [int(points) for points in inputs.rule_scores]
-        assessed = []
-        for row, key in enumerate(inputs.keys):
-            chance = None if chances is None else chances[row]
-            explanation = {
+        explanations = [
+            {
                 "score": scores[row],
                 "band": bands[row],
                 "action": actions[row],
@@ -270,23 +292,17 @@ class Scorer:
                     match.to_dict() | {"explanation": match.explain()}
                     for match in inputs.matches[row]
                 ],
-                "model": None if chance is None else _model_part(version, chance, reasons[row]),
+                "model": None
+                if chances is None
+                else _model_part(version, chances[row], reasons[row]),
                 "generation": self.generation,
             }
-            assessed.append(
-                Assessed(
-                    key=key,
-                    score=scores[row],
-                    band=bands[row],
-                    action=actions[row],
-                    rule_score=rule_scores[row],
-                    watchlist_score=watchlist[row],
-                    model_probability=chance,
-                    model_version=version,
-                    explanation=explanation,
-                )
-            )
-        return assessed
+            for row in range(len(inputs.keys))
+        ]
+        return Assessments(
+            inputs.keys, scores, bands, actions, rule_scores, watchlist, chances, version,
+            explanations,
+        )  # fmt: skip
 
 
 def _rule_part(rule: CompiledRule) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 
+import polars as pl
 from sqlalchemy.orm import Session
 
 from seawall.core.audit.service import Event, record
@@ -24,7 +25,7 @@ from seawall.exams.queries import all_findings
 from seawall.risk.rules.norms import EMPTY_NORMS
 from seawall.risk.rules.store import active_rules
 from seawall.risk.scoring import configuration, documents, parties, store
-from seawall.risk.scoring.scorer import Assessed, Batch, Scorer
+from seawall.risk.scoring.scorer import Assessments, Batch, Scorer
 from seawall.risk.training.registry import active_model
 from seawall.risk.watchlists import Screener
 from seawall.risk.watchlists.store import active_entries
@@ -112,10 +113,10 @@ def _score_ids(
         history = store.full_history(session, findings)
     today = utcnow().date()
 
-    def write(stored: list[documents.Stored], assessed: list[Assessed]) -> int:
+    def write(stored: pl.DataFrame, assessed: Assessments) -> int:
         with database.transaction() as session:
-            store.save(session, stored, assessed, scorer.generation)
-        return len(stored)
+            store.save_many(session, stored, assessed, scorer.generation)
+        return stored.height
 
     with cycle_collector_paused(), ThreadPoolExecutor(max_workers=1) as writer:
         written: Future[int] | None = None
@@ -126,7 +127,7 @@ def _score_ids(
             rows = documents.history_rows(slim, raw.filing_ids, raw.received_at, findings)
             history = documents.with_rows(history, rows, raw.versions)
             assessed = scorer.assess_batch(Batch.of_raw(raw), slim, history, today)
-            stored = documents.stored_rows(slim, raw, rows)
+            stored = documents.stored_frame(slim, raw, rows)
             if written is not None:
                 advance(written.result())
             written = writer.submit(write, stored, assessed)

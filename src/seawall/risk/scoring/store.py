@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from seawall.core.database import (
     as_utc,
     driver_rows,
+    insert_frame,
     insert_values,
     pipelined,
     reserve_ids,
@@ -33,7 +34,7 @@ from seawall.risk.rules.history import history_row, party_key
 from seawall.risk.scoring import parties
 from seawall.risk.scoring.documents import ASSESSMENT_COLUMNS, FRAME_SCHEMA, Raw, Stored
 from seawall.risk.scoring.models import AssessedSeal, Assessment
-from seawall.risk.scoring.scorer import Assessed
+from seawall.risk.scoring.scorer import Assessed, Assessments
 
 _ASSESSMENTS = cast(Table, Assessment.__table__)
 _VERSIONS = cast(Table, FilingVersion.__table__)
@@ -298,7 +299,8 @@ def save(
         return
     # Ids known up front: the seals reference them, and reading them back cost a look-up each.
     ids = reserve_ids(session, _ASSESSMENTS, len(new))
-    current, replaced = _take_current(session, [row for row, _ in new if row.latest], fresh=fresh)
+    latest = [(row.filing_id, row.version, *row.party_keys) for row, _ in new if row.latest]
+    current, replaced = _take_current(session, latest, fresh=fresh)
     assessments = [(id_, *row.assessment_values(), *_figures(result, generation, now))
                    for id_, (row, result) in zip(ids, new, strict=True)]  # fmt: skip
     seals = [(id_, seal) for id_, (row, _) in zip(ids, new, strict=True)
@@ -310,12 +312,50 @@ def save(
         parties.count(session, current, replaced)
 
 
+def save_many(
+    session: Session, stored: pl.DataFrame, assessed: Assessments, generation: int
+) -> None:
+    """:func:`save` for bulk scoring, as columns: ``stored`` as ``documents.stored_frame``
+    gives it, ``assessed`` the scorer's answers for the same versions in the same order."""
+    now = utcnow()
+    frame = pl.concat([stored, _figures_frame(assessed, generation, now)], how="horizontal")
+    existing = _assessment_ids(session, stored["filing_version_id"].to_list())
+    if existing:
+        scored = pl.col("filing_version_id").is_in(list(existing))
+        changed = frame.filter(scored).select("filing_version_id", *_FIGURE_COLUMNS)
+        session.execute(
+            update(Assessment),
+            [{"id": existing[version]} | dict(zip(_FIGURE_COLUMNS, figures, strict=True))
+             for version, *figures in changed.iter_rows()],
+        )  # fmt: skip
+        frame = frame.filter(~scored)
+    if frame.is_empty():
+        return
+    ids = reserve_ids(session, _ASSESSMENTS, frame.height)
+    frame = frame.with_columns(pl.Series("id", ids, dtype=pl.Int64))
+    latest = frame.filter("current").select("filing_id", "version", "shipper_key", "consignee_key")
+    current, replaced = _take_current(session, latest.rows(), fresh=False)
+    seals = (
+        frame.select(pl.col("id").alias("assessment_id"), pl.col("seals").alias("seal"))
+        .explode("seal")
+        .drop_nulls()
+        .unique()
+        .sort("assessment_id", "seal")
+    )
+    insert_frame(session, _ASSESSMENTS, frame.select(_INSERTED_COLUMNS))
+    insert_frame(session, _SEALS, seals)
+    parties.count(session, current, replaced)
+
+
+Latest = tuple[int, int, str, str]  # a filing's latest version: filing, version, party keys
+
+
 def _take_current(
-    session: Session, latest: list[Stored], *, fresh: bool
+    session: Session, latest: Sequence[Latest], *, fresh: bool
 ) -> tuple[list[parties.Party], list[parties.Party]]:
     """Make way for new assessments of filings' latest versions: an amendment's earlier
     current assessment stops being current. The parties of both, for the counts."""
-    amended = sorted({row.filing_id for row in latest if row.version > 1})
+    amended = sorted({filing for filing, version, _, _ in latest if version > 1})
     replaced: list[tuple[int, str, str, bool]] = []
     for part in _chunks(amended, _IN_LIST):
         rows = session.execute(_REPLACED, {"filings": part})
@@ -323,13 +363,13 @@ def _take_current(
                      for filing, shipper, consignee, was_found in rows]  # fmt: skip
     found = {filing: was_found for filing, _, _, was_found in replaced}
     # A filing stored in this very transaction has no exams yet: only amendments can have some.
-    unknown = [row.filing_id for row in latest
-               if row.filing_id not in found and (row.version > 1 or not fresh)]  # fmt: skip
+    unknown = [filing for filing, version, _, _ in latest
+               if filing not in found and (version > 1 or not fresh)]  # fmt: skip
     found |= findings_by_filing(session, unknown)
-    return (
-        [(*row.party_keys, found.get(row.filing_id, False)) for row in latest],
-        [(shipper, consignee, was_found) for _, shipper, consignee, was_found in replaced],
-    )
+    current = [(shipper, consignee, found.get(filing, False))
+               for filing, _, shipper, consignee in latest]  # fmt: skip
+    gone = [(shipper, consignee, was_found) for _, shipper, consignee, was_found in replaced]
+    return current, gone
 
 
 # An amendment's earlier current assessments stop being current: their filing, parties and
@@ -368,4 +408,32 @@ def _figures(result: Assessed, generation: int, now: datetime) -> tuple[Any, ...
         generation,
         orjson.dumps(result.explanation).decode(),
         now,
+    )
+
+
+def _figures_frame(assessed: Assessments, generation: int, now: datetime) -> pl.DataFrame:
+    """:func:`_figures` of many assessments, as columns."""
+    rows = len(assessed.keys)
+    return pl.DataFrame(
+        {
+            "score": pl.Series(assessed.scores, dtype=pl.Float64),
+            "band": pl.Series(assessed.bands, dtype=pl.String),
+            "action": pl.Series(assessed.actions, dtype=pl.String),
+            "rule_score": pl.Series(assessed.rule_scores, dtype=pl.Int64),
+            "watchlist_score": pl.Series(assessed.watchlist_scores, dtype=pl.Float64),
+            "model_probability": pl.Series(
+                assessed.model_probabilities or [None] * rows, dtype=pl.Float64
+            ),
+            "explanation": pl.Series(
+                [orjson.dumps(explanation).decode() for explanation in assessed.explanations],
+                dtype=pl.String,
+            ),
+        }
+    ).select(
+        *_FIGURE_COLUMNS[:6],
+        # One value each: a list of a million Python datetimes would take Polars 4 s to read.
+        pl.lit(assessed.model_version, dtype=pl.String).alias("model_version"),
+        pl.lit(generation, dtype=pl.Int64).alias("generation"),
+        "explanation",
+        pl.lit(now, dtype=pl.Datetime("us", "UTC")).alias("assessed_at"),
     )
