@@ -7,10 +7,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 
 import polars as pl
@@ -25,7 +27,7 @@ from seawall.exams.queries import all_findings
 from seawall.risk.rules.norms import EMPTY_NORMS
 from seawall.risk.rules.store import active_rules
 from seawall.risk.scoring import configuration, documents, parties, store
-from seawall.risk.scoring.scorer import Assessments, Batch, Scorer
+from seawall.risk.scoring.scorer import Batch, Scorer
 from seawall.risk.training.registry import active_model
 from seawall.risk.watchlists import Screener
 from seawall.risk.watchlists.store import active_entries
@@ -101,24 +103,16 @@ def _score_ids(
     """Bulk-score the versions with these ids, ``chunk`` at a time, history growing as it goes.
 
     Versions another run scored meanwhile (two ``seawall score`` at once) are updated, not
-    inserted twice: the writing thread looks up each chunk's assessments first.
+    inserted twice: the writer looks up each chunk's assessments first.
 
-    Each chunk is written by a second thread while the next one is scored: SQLite and
-    PostgreSQL's drivers release the GIL while the database works, so writing (a third of the
-    time) overlaps scoring instead of following it.
+    Each chunk is written while the next one is scored (see :func:`_writer`).
     """
     with database.transaction(write=False) as session:
         scorer = build_scorer(session, settings)
         findings = all_findings(session)
         history = store.full_history(session, findings)
     today = utcnow().date()
-
-    def write(stored: pl.DataFrame, assessed: Assessments) -> int:
-        with database.transaction() as session:
-            store.save_many(session, stored, assessed, scorer.generation)
-        return stored.height
-
-    with cycle_collector_paused(), ThreadPoolExecutor(max_workers=1) as writer:
+    with cycle_collector_paused(), _writer(database, chunks=-(-len(ids) // chunk)) as write:
         written: Future[int] | None = None
         for start in range(0, len(ids), chunk):
             with database.transaction(write=False) as session:
@@ -128,12 +122,55 @@ def _score_ids(
             history = documents.with_rows(history, rows, raw.versions)
             assessed = scorer.assess_batch(Batch.of_raw(raw), slim, history, today)
             stored = documents.stored_frame(slim, raw, rows)
+            frame = store.assessment_rows(stored, assessed, scorer.generation)
             if written is not None:
                 advance(written.result())
-            written = writer.submit(write, stored, assessed)
+            written = write(frame)
         if written is not None:
             advance(written.result())
     return len(ids)
+
+
+Submit = Callable[[pl.DataFrame], Future[int]]  # hands a chunk's rows to the writer
+
+
+@contextmanager
+def _writer(database: Database, *, chunks: int) -> Iterator[Submit]:
+    """Where bulk scoring's chunks are written while the next is scored.
+
+    A job of more than one chunk writes from a process of its own: from a thread, writing
+    (binding every value, in Python) took the interpreter lock from scoring, and the two
+    barely overlapped on a million filings. The process is started afresh (``spawn``) rather
+    than forked from a parent that runs Polars' threads, and opens the database itself.
+    A smaller job writes from a thread, without a process's start-up, and so does a job on an
+    in-memory database, which no other process can open.
+    """
+    url = database.engine.url
+    if chunks <= 1 or url.database in (None, "", ":memory:"):
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            yield lambda frame: thread.submit(_write, database, frame)
+        return
+    context = multiprocessing.get_context("spawn")
+    opened = (url.render_as_string(hide_password=False),)
+    with ProcessPoolExecutor(1, context, initializer=_open, initargs=opened) as process:
+        yield lambda frame: process.submit(_write_opened, frame)
+
+
+def _write(database: Database, frame: pl.DataFrame) -> int:
+    with database.transaction() as session:
+        store.save_rows(session, frame)
+    return frame.height
+
+
+_OPENED: list[Database] = []  # in a writing process: the database it opened
+
+
+def _open(url: str) -> None:
+    _OPENED.append(Database.from_url(url))
+
+
+def _write_opened(frame: pl.DataFrame) -> int:
+    return _write(_OPENED[0], frame)
 
 
 def score_pending(node: Node, advance: Callable[[int], None]) -> int:

@@ -312,14 +312,17 @@ def save(
         parties.count(session, current, replaced)
 
 
-def save_many(
-    session: Session, stored: pl.DataFrame, assessed: Assessments, generation: int
-) -> None:
-    """:func:`save` for bulk scoring, as columns: ``stored`` as ``documents.stored_frame``
-    gives it, ``assessed`` the scorer's answers for the same versions in the same order."""
-    now = utcnow()
-    frame = pl.concat([stored, _figures_frame(assessed, generation, now)], how="horizontal")
-    existing = _assessment_ids(session, stored["filing_version_id"].to_list())
+def assessment_rows(stored: pl.DataFrame, assessed: Assessments, generation: int) -> pl.DataFrame:
+    """What bulk scoring writes, as columns: each version's facts (``stored``, as
+    ``documents.stored_frame`` gives them) beside its figures (``assessed``, the scorer's
+    answers for the same versions in the same order), explanations as JSON text."""
+    figures = _figures_frame(assessed, generation, utcnow())
+    return pl.concat([stored, figures], how="horizontal")
+
+
+def save_rows(session: Session, frame: pl.DataFrame) -> None:
+    """:func:`save` for bulk scoring, of :func:`assessment_rows`."""
+    existing = _assessment_ids(session, frame["filing_version_id"].to_list())
     if existing:
         scored = pl.col("filing_version_id").is_in(list(existing))
         changed = frame.filter(scored).select("filing_version_id", *_FIGURE_COLUMNS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import polars as pl
@@ -73,6 +74,9 @@ class _Variant:
     alias: bool
 
 
+_PARTIES_REMEMBERED = 200_000  # distinct parties a screener remembers: tens of MB at most
+
+
 class Screener:
     """Screens party names, or whole parties, against a fixed set of watchlist entries."""
 
@@ -105,6 +109,9 @@ class Screener:
             self._variants_of.setdefault(variant.entry, []).append(variant)
         # Keyed by normalized name; each hit keeps the entry's position in ``entries``.
         self._cache: dict[str, dict[int, NameMatch]] = {}
+        # Whole parties: a busy shipper comes back in every bulk chunk and many POSTs, and
+        # finishing its candidates again cost bulk scoring a second per 100,000 filings.
+        self._screened = lru_cache(maxsize=_PARTIES_REMEMBERED)(self._screen)
 
     def match_name(self, name: str) -> tuple[NameMatch, ...]:
         """Entries whose best name scores at least ``name_floor`` against ``name``, best first."""
@@ -137,6 +144,9 @@ class Screener:
         """Every entry ``party`` matches (final score at or above the threshold), best first."""
         if isinstance(party, Party):
             party = PartyFacts.of(party)
+        return list(self._screened(role, party))
+
+    def _screen(self, role: str, party: PartyFacts) -> tuple[Match, ...]:
         candidates = dict(self._entry_hits(party.name))
         identifier = normalize_identifier(party.identifier) if party.identifier else ""
         for position in self._by_identifier.get(identifier, ()):
@@ -148,7 +158,7 @@ class Screener:
             if match.score >= self.threshold:
                 matches.append(match)
         matches.sort(key=lambda m: -m.score)
-        return matches
+        return tuple(matches)
 
     def screen_parties(self, parties: Parties | Mapping[str, Any]) -> list[Match]:
         """Every watchlist match of every party of one filing, best first.

@@ -113,3 +113,18 @@ def test_threshold_is_the_screeners_own() -> None:
     strict = Screener([entry()], threshold=99.0)
     assert strict.screen_party("shipper", party("Volga Machinary Trading", city="Kazan")) == []
     assert Screener([entry()]).screen_party("shipper", party("Volga Machinary Trading")) != []
+
+
+def test_a_party_screened_again_gets_the_same_matches_and_its_own_list(
+    screener: Screener,
+) -> None:
+    """Parties are remembered across bulk chunks and POSTs: the answer must not change with
+    the role asked or with what a caller did to an earlier answer."""
+    listed = party("Volga Machinary Trading OOO", identifier=None)
+    first = screener.screen_party("shipper", listed)
+    first.clear()
+    again = screener.screen_party("shipper", listed)
+    fresh = Screener(screener.entries).screen_party("shipper", listed)
+    assert again == fresh
+    assert [m.entry_id for m in again] == ["WL-1"]
+    assert [m.role for m in screener.screen_party("consignee", listed)] == ["consignee"]
