@@ -145,17 +145,7 @@ def insert_values(
             for row in rows:
                 copy.write_row(row)
         return
-    # Names from the table's own metadata, quoted; the values go as parameters.
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(table.c[name].name) for name in columns)
-    head = f"INSERT INTO {quote(table.name)} ({names}) VALUES "  # noqa: S608
-    # Each column's own bind processing (UtcDateTime: naive UTC text), as SQLAlchemy applies
-    # it, for the few columns that have any.
-    processors = [
-        (index, processor)
-        for index, name in enumerate(columns)
-        if (processor := _bind_processor(table.c[name].type, dialect))
-    ]
+    head, processors = _insert_head(table, tuple(columns), dialect)
     if processors:
         rows = [_processed(row, processors) for row in rows]
     cursor = driver.cursor()
@@ -169,6 +159,23 @@ def insert_values(
             cursor.executemany(head + f"({', '.join('?' * len(columns))})", rows)
     finally:
         cursor.close()
+
+
+@lru_cache(maxsize=256)
+def _insert_head(
+    table: Table, columns: tuple[str, ...], dialect: Dialect
+) -> tuple[str, list[tuple[int, Callable[[Any], Any]]]]:
+    """``INSERT INTO … VALUES`` of these columns, and the bind processing of those that have
+    any (UtcDateTime: naive UTC text), as SQLAlchemy applies it. Remembered: a POST inserts
+    a row or two, and building these again cost it a quarter of a millisecond."""
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[name].name) for name in columns)
+    processors = [
+        (index, processor)
+        for index, name in enumerate(columns)
+        if (processor := _bind_processor(table.c[name].type, dialect))
+    ]
+    return f"INSERT INTO {quote(table.name)} ({names}) VALUES ", processors  # noqa: S608
 
 
 def insert_frame(session: Session, table: Table, frame: pl.DataFrame) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 Floats = npt.NDArray[np.float64]
+_BLOCK_ROWS = 256  # 256 rows × 100 trees × 60 features: 12 MB at a time
 
 
 def _value(node: dict[str, Any]) -> float:
@@ -57,8 +58,15 @@ class PathContributions:
         return cls(bias, table)
 
     def of_leaves(self, leaves: npt.NDArray[np.integer[Any]]) -> Floats:
-        """Each row's contributions, given the leaf it reaches in each tree (``pred_leaf``)."""
-        total = np.zeros((leaves.shape[0], self.table.shape[2]), dtype=np.float64)
-        for tree in range(self.table.shape[0]):
-            total += self.table[tree, leaves[:, tree]]
+        """Each row's contributions, given the leaf it reaches in each tree (``pred_leaf``).
+
+        All trees' vectors at once, a block of rows at a time (a block holds rows × trees ×
+        features values): a loop over the trees cost a POST's one row 330 µs for 82 trees.
+        """
+        trees, per_tree, features = self.table.shape
+        flat = self.table.reshape(trees * per_tree, features)
+        rows = leaves + np.arange(trees) * per_tree  # each (row, tree)'s line of ``flat``
+        total = np.empty((leaves.shape[0], features), dtype=np.float64)
+        for start in range(0, leaves.shape[0], _BLOCK_ROWS):
+            total[start : start + _BLOCK_ROWS] = flat[rows[start : start + _BLOCK_ROWS]].sum(axis=1)
         return total

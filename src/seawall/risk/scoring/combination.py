@@ -63,6 +63,10 @@ BANDS: tuple[tuple[str, float], ...] = (
     ("medium", 40.0),  # 1 in 1,000 to 1 in 100: around the usual base rate
     ("low", -np.inf),  # under 1 in 1,000
 )
+# The bands bottom up, for a sorted search (a POST scores one filing: ``np.select`` over four
+# conditions cost it 60 µs).
+_BAND_LOWS = np.array([low for _, low in reversed(BANDS[:-1])])
+_BAND_NAMES = np.array([name for name, _ in reversed(BANDS)])
 EXAMINE_AT = 70.0  # about 1 in 30: worth an exam on its own, whatever the port's capacity
 REVIEW_AT = 60.0  # high band: an officer reads it before it is released
 DO_NOT_LOAD_AT = 90.0  # about 1 in 3, and only with a strong watchlist match (below)
@@ -120,15 +124,21 @@ def combine(
             raise ValueError(
                 f"model_probability has shape {probability.shape}, rule_score {rules.shape}"
             )
-        base = score_of_probability(np.nan_to_num(probability, nan=0.0))
-    return np.asarray(np.maximum(base, watchlist_floor(np.nan_to_num(matches, nan=0.0))))
+        base = score_of_probability(_unknown_as_zero(probability))
+    return np.asarray(np.maximum(base, watchlist_floor(_unknown_as_zero(matches))))
+
+
+def _unknown_as_zero(values: Floats) -> Floats:
+    """NaN as 0 for a non-negative figure (``fmax`` passes over NaN): one ufunc, where
+    ``np.nan_to_num`` took 20 µs on a POST's single value."""
+    return np.asarray(np.fmax(values, 0.0))
 
 
 def band(score: npt.ArrayLike) -> Strings:
     """``low`` (< 40), ``medium`` (40-60), ``high`` (60-80) or ``critical`` (80 and over)."""
     s = np.asarray(score, dtype=np.float64)
-    names = [name for name, _ in BANDS]
-    return np.asarray(np.select([s >= low for _, low in BANDS], names, default="low"))
+    rank = np.searchsorted(_BAND_LOWS, s, side="right")  # how many band floors s reaches
+    return np.asarray(_BAND_NAMES[np.where(np.isnan(s), 0, rank)])
 
 
 def action(score: npt.ArrayLike, watchlist_score: npt.ArrayLike) -> Strings:
@@ -143,10 +153,8 @@ def action(score: npt.ArrayLike, watchlist_score: npt.ArrayLike) -> Strings:
     - ``release``: the rest.
     """
     s = np.asarray(score, dtype=np.float64)
-    matches = np.nan_to_num(np.asarray(watchlist_score, dtype=np.float64), nan=0.0)
-    conditions = [
-        (s >= DO_NOT_LOAD_AT) & (matches >= STRONG_MATCH),
-        s >= EXAMINE_AT,
-        (s >= REVIEW_AT) | (matches >= WATCHLIST_MATCH),
-    ]
-    return np.asarray(np.select(conditions, ["do-not-load", "examine", "review"], "release"))
+    matches = _unknown_as_zero(np.asarray(watchlist_score, dtype=np.float64))
+    reviewed = np.where((s >= REVIEW_AT) | (matches >= WATCHLIST_MATCH), "review", "release")
+    examined = np.where(s >= EXAMINE_AT, "examine", reviewed)
+    stopped = (s >= DO_NOT_LOAD_AT) & (matches >= STRONG_MATCH)
+    return np.asarray(np.where(stopped, "do-not-load", examined))

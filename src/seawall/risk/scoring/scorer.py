@@ -237,26 +237,23 @@ class Scorer:
         gives ``slim``), as columns: no document is parsed into Python."""
         return self._finish(self._inputs(batch, slim, history, on))
 
-    def _predict(
-        self, frame: Frame, points: Floats, best: Floats
-    ) -> tuple[Floats, list[list[Reason] | None]]:
-        """The model's probabilities, and its reasons for the rows an officer will read.
+    def _reasons(self, frame: Frame, combined: Floats) -> list[list[Reason] | None]:
+        """The model's reasons for the rows an officer will read.
 
         Reasons are computed only where the combined score reaches ``REASONS_FROM``: below it
         nobody reads them, and each costs a stored list and its JSON. Both paths apply the
         same cut, on the same scores.
         """
         assert self.model is not None
-        probability = self.model.predict(frame).probability
-        wanted = combination.combine(points, best, probability) >= REASONS_FROM
         reasons: list[list[Reason] | None] = [None] * len(frame)
+        wanted = combined >= REASONS_FROM
         if wanted.any():
             rows = np.flatnonzero(wanted)
             chosen = frame if rows.size == len(frame) else _rows_of(frame, rows)
             explained = self.model.predict(chosen, top_k=MODEL_REASONS).reasons or []
             for row, found in zip(rows, explained, strict=True):
                 reasons[int(row)] = found
-        return probability, reasons
+        return reasons
 
     def _finish(self, inputs: Inputs) -> Assessments:
         """Combine the three signals and explain each row (the one code both paths share)."""
@@ -264,11 +261,12 @@ class Scorer:
             [found[0].score if found else 0.0 for found in inputs.matches], dtype=np.float64
         )
         points = np.asarray(inputs.rule_scores, dtype=np.float64)
-        probability = None
-        reasons: list[list[Reason] | None] = [None] * len(inputs.keys)
-        if self.model is not None and inputs.frame is not None:
-            probability, reasons = self._predict(inputs.frame, points, best)
+        model, frame = self.model, inputs.frame
+        probability = None if model is None or frame is None else model.predict(frame).probability
         combined = combination.combine(points, best, probability)
+        reasons: list[list[Reason] | None] = [None] * len(inputs.keys)
+        if probability is not None and frame is not None:
+            reasons = self._reasons(frame, combined)
         # Plain Python values from here: indexing numpy arrays row by row costs more than
         # everything else this loop does.
         scores = [round(score, 2) for score in combined.tolist()]
