@@ -292,10 +292,11 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
     cursor = driver.cursor()
     try:
         if dialect.name == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table.name, count],
-            )
+            sequence = _ID_SEQUENCES.get(table.name)
+            if sequence is None:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table.name])
+                sequence = _ID_SEQUENCES.setdefault(table.name, cursor.fetchone()[0])
+            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
             return [int(row[0]) for row in cursor.fetchall()]
         quote = dialect.identifier_preparer.quote
         cursor.execute(f"SELECT max(id) FROM {quote(table.name)}")  # noqa: S608
@@ -431,6 +432,9 @@ _FEW_PAIRS = 10  # pairs up to which PostgreSQL gets a row-value list (see ``row
 _SQLITE_IN = 30_000  # values per IN list: under SQLite's limit of 32,766 bound parameters
 _SQLITE_TIMESTAMP = UtcDateTime().dialect_impl(_SQLITE).bind_processor(_SQLITE)
 _SQLITE_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%6f"  # what _SQLITE_TIMESTAMP writes, for Polars
+# Each table's id sequence, looked up once: asked for in the same statement as the ids, the
+# catalogue look-up ran once per id and made a POST's reservation take 0.34 ms, not 0.2.
+_ID_SEQUENCES: dict[str, str] = {}
 _COPY_ROWS = 20_000  # rows per piece of CSV sent to COPY: its text is held in memory
 
 

@@ -277,26 +277,30 @@ class Scorer:
         rules = {rule.id: _rule_part(rule) for rule in self.rules}
         watchlist: list[float] = best.tolist()
         rule_scores = [int(points) for points in inputs.rule_scores]
+        models: list[dict[str, Any] | None] = (
+            [None] * len(scores)
+            if chances is None
+            else [_model_part(version, p, why) for p, why in zip(chances, reasons, strict=True)]
+        )
         explanations = [
             {
-                "score": scores[row],
-                "band": bands[row],
-                "action": actions[row],
-                "rule_score": rule_scores[row],
+                "score": score,
+                "band": band,
+                "action": action,
+                "rule_score": points,
                 # The rule parts are shared between rows: read-only, as everything here is.
-                "rules": [rules[rule_id] for rule_id in inputs.hits[row]],
-                "watchlist_score": watchlist[row],
-                "watchlist": [
-                    match.to_dict() | {"explanation": match.explain()}
-                    for match in inputs.matches[row]
-                ],
-                "model": None
-                if chances is None
-                else _model_part(version, chances[row], reasons[row]),
+                "rules": [rules[rule_id] for rule_id in hits],
+                "watchlist_score": best_match,
+                "watchlist": [match.to_dict() | {"explanation": match.explain()}
+                              for match in matches],
+                "model": model,
                 "generation": self.generation,
             }
-            for row in range(len(inputs.keys))
-        ]
+            for score, band, action, points, hits, best_match, matches, model in zip(
+                scores, bands, actions, rule_scores, inputs.hits, watchlist, inputs.matches,
+                models, strict=True,
+            )
+        ]  # fmt: skip
         return Assessments(
             inputs.keys, scores, bands, actions, rule_scores, watchlist, chances, version,
             explanations,

@@ -167,6 +167,7 @@ def test_bulk_scoring_in_many_chunks_agrees_with_the_post(
         for table in (AssessedSeal, Assessment, PartyHistory):
             session.execute(delete(table))
         ids = store.unscored_ids(session)
+    # Three chunks: written by a process of its own, which opens the database itself.
     assert _score_ids(database, settings, ids, lambda _units: None, chunk=2) == 5
     assert {row.filing_version_id: row.explanation for row in _assessments(database)} == posted
     with database.transaction() as session:
