@@ -11,7 +11,8 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Integer, Select, cast, func, select
+from sqlalchemy import BigInteger, Integer, Select, any_, bindparam, cast, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from seawall.exams.models import ExamOutcome
@@ -54,15 +55,23 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 def findings_by_filing(session: Session, filing_ids: Sequence[int]) -> dict[int, bool]:
     """For each of these filings that was examined: whether any exam of any of its boxes found
     something. Filings never examined are absent (unknown, not "clean")."""
+    ids = sorted(set(filing_ids))
+    if not ids:
+        return {}
+    # max() of a boolean is not defined on PostgreSQL; of 0 and 1 it is on both.
+    query = select(ExamOutcome.filing_id, func.max(cast(ExamOutcome.found, Integer))).group_by(
+        ExamOutcome.filing_id
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # One array for all of them: a bulk chunk's 100,000 filings as 5,000-value IN lists
+        # cost PostgreSQL 3.2 s to plan and run, most of it planning.
+        wanted = bindparam("ids", ids, type_=ARRAY(BigInteger))
+        parts = [query.where(ExamOutcome.filing_id == any_(wanted))]
+    else:
+        parts = [query.where(ExamOutcome.filing_id.in_(part)) for part in _chunks(ids)]
     found: dict[int, bool] = {}
-    for part in _chunks(sorted(set(filing_ids))):
-        # max() of a boolean is not defined on PostgreSQL; of 0 and 1 it is on both.
-        rows = session.execute(
-            select(ExamOutcome.filing_id, func.max(cast(ExamOutcome.found, Integer)))
-            .where(ExamOutcome.filing_id.in_(part))
-            .group_by(ExamOutcome.filing_id)
-        )
-        found.update({filing: bool(any_found) for filing, any_found in rows})
+    for part in parts:
+        found.update({filing: bool(any_found) for filing, any_found in session.execute(part)})
     return found
 
 
