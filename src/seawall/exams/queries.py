@@ -7,17 +7,18 @@ audit here. A route that shows outcomes to a person must scope and audit its own
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
+from typing import cast
 
 import polars as pl
-from sqlalchemy import BigInteger, Integer, Select, any_, bindparam, cast, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Integer, Select, Table, func, select
 from sqlalchemy.orm import Session
 
+from seawall.core.database import rows_by_keys
 from seawall.exams.models import ExamOutcome
 
-_IN_LIST = 5_000  # ids per IN list: well under SQLite's bound-parameter limit
+_OUTCOMES = cast(Table, ExamOutcome.__table__)
 
 OUTCOMES_SCHEMA: dict[str, pl.DataType] = {
     "filing_id": pl.Int64(),
@@ -47,31 +48,17 @@ def outcomes_frame(session: Session, since: date | None = None) -> pl.DataFrame:
     return pl.DataFrame([tuple(row) for row in rows], schema=OUTCOMES_SCHEMA, orient="row")
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), _IN_LIST):
-        yield ids[start : start + _IN_LIST]
-
-
 def findings_by_filing(session: Session, filing_ids: Sequence[int]) -> dict[int, bool]:
     """For each of these filings that was examined: whether any exam of any of its boxes found
     something. Filings never examined are absent (unknown, not "clean")."""
-    ids = sorted(set(filing_ids))
-    if not ids:
-        return {}
-    # max() of a boolean is not defined on PostgreSQL; of 0 and 1 it is on both.
-    query = select(ExamOutcome.filing_id, func.max(cast(ExamOutcome.found, Integer))).group_by(
-        ExamOutcome.filing_id
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        # One array for all of them: a bulk chunk's 100,000 filings as 5,000-value IN lists
-        # cost PostgreSQL 3.2 s to plan and run, most of it planning.
-        wanted = bindparam("ids", ids, type_=ARRAY(BigInteger))
-        parts = [query.where(ExamOutcome.filing_id == any_(wanted))]
-    else:
-        parts = [query.where(ExamOutcome.filing_id.in_(part)) for part in _chunks(ids)]
+    # Each examined box's outcome through ``rows_by_keys``: a bulk chunk asks about 100,000
+    # filings, which PostgreSQL planned for 3.2 s as 5,000-value IN lists and answers at once
+    # from one array. A filing has a few examined boxes at most.
     found: dict[int, bool] = {}
-    for part in parts:
-        found.update({filing: bool(any_found) for filing, any_found in session.execute(part)})
+    for filing, box_found in rows_by_keys(
+        session, _OUTCOMES, "filing_id", sorted(set(filing_ids)), ("found",)
+    ):
+        found[filing] = found.get(filing, False) or bool(box_found)
     return found
 
 
@@ -79,7 +66,7 @@ def all_findings(session: Session) -> dict[int, bool]:
     """``findings_by_filing`` for every examined filing at once (a few percent of them), for
     bulk work that would otherwise ask about every filing in its batches."""
     rows = session.execute(
-        select(ExamOutcome.filing_id, func.max(cast(ExamOutcome.found, Integer))).group_by(
+        select(ExamOutcome.filing_id, func.max(ExamOutcome.found.cast(Integer))).group_by(
             ExamOutcome.filing_id
         )
     )
