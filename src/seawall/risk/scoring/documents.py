@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from seawall.risk.rules import frames
-from seawall.risk.rules.history import FILINGS_SCHEMA, HISTORY_SCHEMA, party_key
+from seawall.risk.rules.history import FILINGS_SCHEMA, HISTORY_SCHEMA, party_keys
 from seawall.risk.scoring.models import PARTY_KEY_LENGTH
 from seawall.risk.watchlists import Match, Screener
 from seawall.risk.watchlists.screener import ROLES, PartyFacts
@@ -117,18 +117,6 @@ def decode(texts: pl.Series) -> pl.DataFrame:
     )
 
 
-def _keys(names: pl.Series, countries: pl.Series) -> pl.Series:
-    """``party_key`` of each (name, country), computed once per distinct pair."""
-    pairs = pl.DataFrame({"name": names, "country": countries})
-    distinct = pairs.unique()
-    keys = [
-        party_key({"name": name, "address": {"country": country}})
-        for name, country in distinct.iter_rows()
-    ]
-    mapped = distinct.with_columns(pl.Series("key", keys, dtype=pl.String))
-    return pairs.join(mapped, on=["name", "country"], how="left", maintain_order="left")["key"]
-
-
 def filing_rows(slim: pl.DataFrame, keys: list[str], received_at: pl.Series) -> pl.DataFrame:
     """The frame of filings to compute history features for (``history.FILINGS_SCHEMA``)."""
     return pl.DataFrame(
@@ -136,8 +124,8 @@ def filing_rows(slim: pl.DataFrame, keys: list[str], received_at: pl.Series) -> 
             "key": keys,
             "received_at": received_at,
             "document_number": slim["document_number"],
-            "shipper_key": _keys(slim["shipper_name"], slim["shipper_country"]),
-            "consignee_key": _keys(slim["consignee_name"], slim["consignee_country"]),
+            "shipper_key": party_keys(slim["shipper_name"], slim["shipper_country"]),
+            "consignee_key": party_keys(slim["consignee_name"], slim["consignee_country"]),
             "seals": slim["seals"],
         },
         schema=FILINGS_SCHEMA,

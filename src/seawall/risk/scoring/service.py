@@ -112,12 +112,10 @@ def _score_ids(
         findings = all_findings(session)
         history = store.full_history(session, findings)
     today = utcnow().date()
-    with cycle_collector_paused(), _writer(database, chunks=-(-len(ids) // chunk)) as write:
+    parts = [ids[start : start + chunk] for start in range(0, len(ids), chunk)]
+    with cycle_collector_paused(), _writer(database, chunks=len(parts)) as write:
         written: Future[int] | None = None
-        for start in range(0, len(ids), chunk):
-            with database.transaction(write=False) as session:
-                raw = store.raw_versions(session, ids[start : start + chunk])
-            slim = documents.decode(raw.texts)
+        for raw, slim in _read_ahead(database, parts):
             rows = documents.history_rows(slim, raw.filing_ids, raw.received_at, findings)
             history = documents.with_rows(history, rows, raw.versions)
             assessed = scorer.assess_batch(Batch.of_raw(raw), slim, history, today)
@@ -129,6 +127,33 @@ def _score_ids(
         if written is not None:
             advance(written.result())
     return len(ids)
+
+
+def _read_ahead(
+    database: Database, parts: Sequence[Sequence[int]]
+) -> Iterator[tuple[documents.Raw, pl.DataFrame]]:
+    """Each part's versions, read and decoded (``documents.decode``), in order: the next part
+    is read on a thread while the caller scores this one.
+
+    Reading and decoding a chunk's JSON text costs a third of scoring it, and most of it runs
+    outside the interpreter lock (SQLite's reads, Arrow's decoder), so it overlaps with
+    scoring instead of coming before it.
+    """
+
+    def read(part: Sequence[int]) -> tuple[documents.Raw, pl.DataFrame]:
+        with database.transaction(write=False) as session:
+            raw = store.raw_versions(session, part)
+        return raw, documents.decode(raw.texts)
+
+    if not parts:
+        return
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        ahead = reader.submit(read, parts[0])
+        for following in parts[1:]:
+            current = ahead.result()
+            ahead = reader.submit(read, following)
+            yield current
+        yield ahead.result()
 
 
 Submit = Callable[[pl.DataFrame], Future[int]]  # hands a chunk's rows to the writer
@@ -153,6 +178,7 @@ def _writer(database: Database, *, chunks: int) -> Iterator[Submit]:
     context = multiprocessing.get_context("spawn")
     opened = (url.render_as_string(hide_password=False),)
     with ProcessPoolExecutor(1, context, initializer=_open, initargs=opened) as process:
+        process.submit(_started)  # start it now: its start-up overlaps with the first chunk
         yield lambda frame: process.submit(_write_opened, frame)
 
 
@@ -171,6 +197,10 @@ def _open(url: str) -> None:
 
 def _write_opened(frame: pl.DataFrame) -> int:
     return _write(_OPENED[0], frame)
+
+
+def _started() -> None:
+    """Nothing: submitted first, it makes the pool start its process (and open the database)."""
 
 
 def score_pending(node: Node, advance: Callable[[int], None]) -> int:

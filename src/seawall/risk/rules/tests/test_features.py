@@ -18,7 +18,7 @@ from seawall.risk.rules.features import (
     filing_features,
     filing_history,
 )
-from seawall.risk.rules.history import history_frame, history_row
+from seawall.risk.rules.history import history_frame, history_row, party_key, party_keys
 from seawall.risk.rules.norms import Norms, build_norms, goods_frame
 from seawall.risk.rules.vectorized import backtest_condition, score_frame
 
@@ -158,6 +158,28 @@ def test_history_features_count_only_earlier_filings(document: dict[str, Any]) -
     first = filing_history(history, document, datetime(2025, 1, 1, tzinfo=UTC))
     assert first["party_first_seen"] is True
     assert first["seal_reused"] is False
+
+
+def test_party_keys_of_a_column_are_party_key_of_each() -> None:
+    names = [
+        "ACME Trading Co., Ltd.",
+        "  acme trading co ltd ",
+        "Schäfer GmbH",
+        "İSTANBUL İhracat",
+        "Straße & Söhne",
+        "東京貿易株式会社",
+        "O'Brien\tLogistics",
+        "---",
+        "",
+        None,
+        "Tab\x1fEnd",
+    ]
+    countries = ["CN", "CN", "DE", "TR", "DE", "JP", "IE", "US", "US", "US", None]
+    keys = party_keys(pl.Series(names), pl.Series(countries)).to_list()
+    expected = [party_key({"name": name, "address": {"country": country}})
+                for name, country in zip(names, countries, strict=True)]  # fmt: skip
+    assert keys == expected
+    assert keys[0] == keys[1] == "CN|acme trading co ltd"
 
 
 def test_feature_frame_matches_single_records(document: dict[str, Any]) -> None:
