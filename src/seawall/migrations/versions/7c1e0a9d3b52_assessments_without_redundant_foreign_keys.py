@@ -1,0 +1,42 @@
+"""assessments and their seals without the foreign keys bulk scoring paid for row by row
+
+Revision ID: 7c1e0a9d3b52
+Revises: d4700317075e
+Create Date: 2026-11-25 02:05:00.000000
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+
+revision: str = "7c1e0a9d3b52"
+down_revision: str | None = "d4700317075e"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("risk_seals", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_risk_seals_assessment_id_risk_assessments"), type_="foreignkey"
+        )
+    with op.batch_alter_table("risk_assessments", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_risk_assessments_filing_id_filings"), type_="foreignkey"
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("risk_assessments", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            batch_op.f("fk_risk_assessments_filing_id_filings"), "filings", ["filing_id"], ["id"]
+        )
+    with op.batch_alter_table("risk_seals", schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            batch_op.f("fk_risk_seals_assessment_id_risk_assessments"),
+            "risk_assessments",
+            ["assessment_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
