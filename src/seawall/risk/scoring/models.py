@@ -56,7 +56,7 @@ class AssessedSeal(Base):
     An index of the assessments' documents, keyed by seal (what a POST looks up), written
     only beside its assessment, in the same transaction, by ``store``; assessments are never
     deleted. No foreign key: checked row by row, one cost PostgreSQL 0.7 s per 100,000
-    assessments written in bulk (1.6 seals each), half as much as writing the seals.
+    assessments written in bulk (1.6 seals each), more than writing the seals themselves.
     """
 
     __tablename__ = "risk_seals"
