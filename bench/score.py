@@ -165,7 +165,11 @@ def posts(settings: Settings) -> None:
                 .limit(POSTS)
             )
         ]
-        session.execute(delete(Assessment).where(Assessment.filing_id.in_([k[0] for k in keys])))
+        chosen = Assessment.filing_id.in_([k[0] for k in keys])
+        # Seals first: they have no foreign key to cascade from their assessment.
+        gone = select(Assessment.id).where(chosen)
+        session.execute(delete(AssessedSeal).where(AssessedSeal.assessment_id.in_(gone)))
+        session.execute(delete(Assessment).where(chosen))
         parties.recount(session)  # as those filings had never been scored
     with database.transaction(write=False) as session:
         scorer = build_scorer(session, settings)

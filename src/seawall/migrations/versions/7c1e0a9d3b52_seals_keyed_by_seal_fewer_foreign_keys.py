@@ -34,6 +34,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Seals whose assessment was deleted by hand (nothing cascades now) would fail the key.
+    op.execute(
+        "DELETE FROM risk_seals WHERE NOT EXISTS "
+        "(SELECT 1 FROM risk_assessments WHERE risk_assessments.id = risk_seals.assessment_id)"
+    )
     with op.batch_alter_table("risk_assessments", schema=None) as batch_op:
         batch_op.create_foreign_key(
             batch_op.f("fk_risk_assessments_filing_id_filings"), "filings", ["filing_id"], ["id"]
