@@ -193,24 +193,22 @@ def insert_frame(session: Session, table: Table, frame: pl.DataFrame) -> None:
         if isinstance(kind, pl.Datetime) and kind.time_zone is None:
             raise ValueError(f"naive timestamps in column {name!r} given to a UTC column")
     driver, dialect = _driver(session)
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(table.c[name].name) for name in frame.columns)
     if dialect.name == "postgresql":
+        quote = dialect.identifier_preparer.quote
+        names = ", ".join(quote(table.c[name].name) for name in frame.columns)
         statement = f"COPY {quote(table.name)} ({names}) FROM STDIN (FORMAT csv)"
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for part in frame.iter_slices(_COPY_ROWS):
                 copy.write(part.write_csv(include_header=False))
         return
+    # The INSERT ``insert_values`` sends; its timestamps' bind processing done by Polars.
+    head, _ = _insert_head(table, tuple(frame.columns), dialect)
     texts = frame.with_columns(
         pl.col(pl.Datetime).dt.convert_time_zone("UTC").dt.strftime(_SQLITE_TIMESTAMP_FORMAT)
     )
-    marks = ", ".join("?" * frame.width)
     cursor = driver.cursor()
     try:
-        cursor.executemany(
-            f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})",  # noqa: S608
-            texts.iter_rows(),
-        )
+        cursor.executemany(head + f"({', '.join('?' * frame.width)})", texts.iter_rows())
     finally:
         cursor.close()
 
