@@ -7,13 +7,16 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import polars as pl
 from sqlalchemy.orm import Session
@@ -167,6 +170,9 @@ def _writer(database: Database, *, chunks: int) -> Iterator[Submit]:
     (binding every value, in Python) took the interpreter lock from scoring, and the two
     barely overlapped on a million filings. The process is started afresh (``spawn``) rather
     than forked from a parent that runs Polars' threads, and opens the database itself.
+    Each chunk reaches it as an Arrow IPC file in a temporary folder: pickled through the
+    pool's pipe, a chunk cost both processes a copy and a conversion of every buffer, which
+    the IPC file's writer and reader mostly skip.
     A smaller job writes from a thread, without a process's start-up, and so does a job on an
     in-memory database, which no other process can open.
     """
@@ -177,9 +183,19 @@ def _writer(database: Database, *, chunks: int) -> Iterator[Submit]:
         return
     context = multiprocessing.get_context("spawn")
     opened = (url.render_as_string(hide_password=False),)
-    with ProcessPoolExecutor(1, context, initializer=_open, initargs=opened) as process:
+    with (
+        tempfile.TemporaryDirectory(prefix="seawall-score-") as folder,
+        ProcessPoolExecutor(1, context, initializer=_open, initargs=opened) as process,
+    ):
         process.submit(_started)  # start it now: its start-up overlaps with the first chunk
-        yield lambda frame: process.submit(_write_opened, frame)
+        numbers = itertools.count()
+
+        def submit(frame: pl.DataFrame) -> Future[int]:
+            path = Path(folder) / f"chunk-{next(numbers)}.arrow"
+            frame.write_ipc(path)
+            return process.submit(_write_file, path)
+
+        yield submit
 
 
 def _write(database: Database, frame: pl.DataFrame) -> int:
@@ -195,8 +211,12 @@ def _open(url: str) -> None:
     _OPENED.append(Database.from_url(url))
 
 
-def _write_opened(frame: pl.DataFrame) -> int:
-    return _write(_OPENED[0], frame)
+def _write_file(path: Path) -> int:
+    """Write the chunk in this IPC file (in the writing process), then remove the file."""
+    frame = pl.read_ipc(path)
+    path.unlink()
+    with cycle_collector_paused():  # binding a chunk's rows makes millions of tuples
+        return _write(_OPENED[0], frame)
 
 
 def _started() -> None:
