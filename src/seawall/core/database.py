@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import adbc_driver_postgresql.dbapi as adbc_postgresql
+import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 from sqlalchemy import (
     BigInteger,
@@ -394,6 +396,46 @@ def rows_by_keys(
     finally:
         cursor.close()
     return found
+
+
+def frame_by_keys(
+    session: Session, table: Table, key: str, values: Sequence[int], columns: Sequence[str]
+) -> pl.DataFrame:
+    """:func:`rows_by_keys` of integer keys, as a frame: the key, then ``columns``, named so.
+
+    For bulk reads of wide rows (a chunk's stored documents). The rows arrive as Arrow
+    columns through ADBC, with no Python object per value: read through the driver, a
+    chunk's 100,000 documents became as many Python strings, made holding the interpreter
+    lock that scoring needs, then were copied into a column. Timestamps come as the
+    database gives them to Arrow: UTC text on SQLite (see :func:`as_utc`), aware on PostgreSQL.
+
+    The read runs on a connection of its own, outside the session's transaction: only for
+    rows committed before it and not changed since (stored filing versions are never
+    changed). An in-memory SQLite database, which no other connection can open, is read
+    through the session.
+    """
+    engine = session.connection().engine
+    quote = engine.dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[name].name) for name in (key, *columns))
+    head = f"SELECT {names} FROM {quote(table.name)} WHERE {quote(table.c[key].name)} "  # noqa: S608
+    keys = ",".join(str(int(value)) for value in values)
+    url = engine.url
+    if engine.dialect.name == "postgresql":
+        connection = adbc_postgresql.connect(
+            url.set(drivername="postgresql").render_as_string(hide_password=False)
+        )
+        query, keys = head + "= ANY(CAST($1 AS bigint[]))", f"{{{keys}}}"
+    elif url.database in (None, "", ":memory:"):
+        rows = rows_by_keys(session, table, key, values, columns)
+        return pl.DataFrame(rows, schema=[key, *columns], orient="row")
+    else:
+        connection = adbc_sqlite.connect(f"{Path(url.database).resolve().as_uri()}?mode=ro")
+        query, keys = head + "IN (SELECT value FROM json_each(?))", f"[{keys}]"  # noqa: S608
+    with connection, connection.cursor() as cursor:
+        cursor.execute(query, (keys,))
+        frame = pl.from_arrow(cursor.fetch_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
 
 
 def driver_rows(session: Session, query: ClauseElement) -> list[tuple[Any, ...]]:

@@ -17,10 +17,12 @@ from seawall.core.database import (
     Database,
     UtcDateTime,
     add_to_counts,
+    frame_by_keys,
     insert_frame,
     insert_values,
     pipelined,
     reserve_ids,
+    rows_by_keys,
     rows_by_pairs,
     utcnow,
 )
@@ -180,3 +182,28 @@ def test_a_frame_of_naive_timestamps_is_refused_whole(database: Database, scratc
         insert_frame(session, scratch, frame)
     with database.transaction(write=False) as session:
         assert session.execute(select(scratch)).all() == []
+
+
+def test_a_frame_by_keys_holds_the_rows_the_driver_reads(
+    database: Database, scratch: Table
+) -> None:
+    """Read as Arrow columns on a connection of its own, the rows are the driver's rows (text,
+    nulls, floats to the last digit, the same instant), keys not stored are skipped, and no
+    key at all reads nothing."""
+    rows = [
+        (1, "Société Générale — 株式会社", 0.1 + 0.2, True, datetime(2026, 3, 1, 12, tzinfo=UTC)),
+        (2, None, None, None, None),
+        (3, 'a "quoted", comma\nand a newline', -1e-300, False, datetime(1999, 12, 31, tzinfo=UTC)),
+    ]
+    columns = ("name", "figure", "flag", "at")
+    with database.transaction() as session:
+        insert_values(session, scratch, ("id", *columns), rows)
+    wanted = [3, 1, 99]
+    with database.transaction(write=False) as session:
+        frame = frame_by_keys(session, scratch, "id", wanted, columns)
+        driver = rows_by_keys(session, scratch, "id", wanted, columns)
+        empty = frame_by_keys(session, scratch, "id", [], columns)
+    assert frame.columns == ["id", *columns]
+    assert sorted(frame.rows()) == sorted(driver)
+    assert sorted(frame.get_column("id").to_list()) == [1, 3]
+    assert empty.is_empty()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from seawall.core.database import (
     as_utc,
     driver_rows,
+    frame_by_keys,
     insert_frame,
     insert_values,
     pipelined,
@@ -101,20 +102,27 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 
 
 def raw_versions(session: Session, ids: Sequence[int]) -> Raw:
-    """The versions with these ids, their documents left as JSON text, for bulk scoring."""
-    rows = rows_by_keys(
+    """The versions with these ids, their documents left as JSON text, for bulk scoring.
+
+    Read as Arrow columns (``frame_by_keys``), outside the session's transaction: stored
+    versions do not change, and a filing's latest version is read after its versions, so a
+    version counts as latest only if it still was when the chunk was read.
+    """
+    versions = frame_by_keys(
         session, _VERSIONS, "id", ids, ("filing_id", "version", "received_at", "document")
+    ).cast({"id": pl.Int64, "filing_id": pl.Int64, "version": pl.Int64, "document": pl.String})
+    filings = versions.get_column("filing_id").unique().sort().to_list()
+    latest = frame_by_keys(session, _FILINGS, "id", filings, ("latest_version",)).select(
+        pl.col("id").cast(pl.Int64).alias("filing_id"), pl.col("latest_version").cast(pl.Int64)
     )
-    latest = dict(
-        rows_by_keys(session, _FILINGS, "id", sorted({row[1] for row in rows}), ("latest_version",))
-    )
+    versions = versions.join(latest, on="filing_id", how="left", maintain_order="left")
     return Raw(
-        version_ids=[row[0] for row in rows],
-        filing_ids=[row[1] for row in rows],
-        versions=[row[2] for row in rows],
-        latest=[row[2] == latest[row[1]] for row in rows],
-        received_at=_utc_column("received_at", [row[3] for row in rows]),
-        texts=pl.Series([row[4] for row in rows], dtype=pl.String),
+        version_ids=versions.get_column("id").to_list(),
+        filing_ids=versions.get_column("filing_id").to_list(),
+        versions=versions.get_column("version").to_list(),
+        latest=(versions.get_column("version") == versions.get_column("latest_version")).to_list(),
+        received_at=_utc_column(versions.get_column("received_at")),
+        texts=versions.get_column("document"),
     )
 
 
@@ -207,12 +215,12 @@ def _history_frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=text, orient="row").with_columns(_utc(pl.col("received_at")))
 
 
-def _utc_column(name: str, values: list[Any]) -> pl.Series:
-    """Timestamps as the driver gave them, as a UTC column: SQLite gives naive UTC text,
+def _utc_column(values: pl.Series) -> pl.Series:
+    """Timestamps as the database gave them, as a UTC column: SQLite gives naive UTC text,
     parsed here all at once rather than one Python datetime at a time."""
-    if not values or not isinstance(values[0], str):
-        return pl.Series(name, values, dtype=pl.Datetime("us", "UTC"))
-    return pl.DataFrame({name: values}, schema={name: pl.String}).select(_utc(pl.col(name)))[name]
+    if values.dtype == pl.String:
+        return values.to_frame().select(_utc(pl.col(values.name))).to_series()
+    return values.cast(pl.Datetime("us", "UTC"))
 
 
 def _utc(text: pl.Expr) -> pl.Expr:
