@@ -94,19 +94,26 @@ def filings_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame([{n: row[n] for n in FILINGS_SCHEMA} for row in rows], FILINGS_SCHEMA)
 
 
-def _prior(history: pl.LazyFrame, filings: pl.LazyFrame, role: str) -> pl.LazyFrame:
-    # Running counts per party in time order, then for each filing the last running count
-    # strictly before it (as-of join): earlier filings and earlier findings of that party.
-    # Only the parties the filings name count: a bulk chunk's 100,000 filings name a fraction
-    # of a million-row history's parties, and sorting all of it took most of the time.
-    key = f"{role}_key"
+def _prior(history: pl.LazyFrame, filings: pl.LazyFrame, role: str, start: Any) -> pl.LazyFrame:
+    # Each filing's earlier filings and findings of its party, in two parts. History received
+    # before ``start`` (the earliest filing) is earlier than every filing: plain counts per
+    # party. The rest (in bulk scoring, the chunk itself) needs running counts in time order,
+    # then for each filing the last running count strictly before it (as-of join). Sorting
+    # a million-row history for every chunk had cost more than all of this.
+    key, filings_, findings = (f"{role}_key", f"{role}_prior_filings", f"{role}_prior_findings")
+    rows = history.select(key, "received_at", pl.col("finding").fill_null(value=False))
+    found = pl.col("finding").cast(pl.Int64)
+    before = (
+        rows.filter(pl.col("received_at") < start)
+        .group_by(key)
+        .agg(pl.len().alias("before_filings"), found.sum().alias("before_findings"))
+    )
     running = (
-        history.select(key, "received_at", pl.col("finding").fill_null(value=False))
-        .join(filings.select(key).unique(), on=key, how="semi")
+        rows.filter(pl.col("received_at") >= start)
         .sort("received_at")
         .with_columns(
-            pl.int_range(1, pl.len() + 1).over(key).alias(f"{role}_prior_filings"),
-            pl.col("finding").cast(pl.Int64).cum_sum().over(key).alias(f"{role}_prior_findings"),
+            pl.int_range(1, pl.len() + 1).over(key).alias(filings_),
+            found.cum_sum().over(key).alias(findings),
         )
         .drop("finding")
     )
@@ -116,10 +123,15 @@ def _prior(history: pl.LazyFrame, filings: pl.LazyFrame, role: str) -> pl.LazyFr
         .join_asof(
             running, on="received_at", by=key, allow_exact_matches=False, check_sortedness=False
         )
+        .join(before, on=key, how="left")
         .select(
             "key",
-            pl.col(f"{role}_prior_filings").fill_null(0).cast(pl.Float64),
-            pl.col(f"{role}_prior_findings").fill_null(0).cast(pl.Float64),
+            (pl.col(filings_).fill_null(0) + pl.col("before_filings").fill_null(0))
+            .cast(pl.Float64)
+            .alias(filings_),
+            (pl.col(findings).fill_null(0) + pl.col("before_findings").fill_null(0))
+            .cast(pl.Float64)
+            .alias(findings),
         )
     )
 
@@ -156,7 +168,8 @@ def history_features(history: pl.DataFrame | pl.LazyFrame,
     Returns ``key`` and the catalogue's history features (see ``catalogue.HISTORY_FEATURES``).
     """
     past, now = history.lazy(), filings.lazy()
-    shipper, consignee = _prior(past, now, "shipper"), _prior(past, now, "consignee")
+    start = now.select(pl.col("received_at").min()).collect().item()
+    shipper, consignee = _prior(past, now, "shipper", start), _prior(past, now, "consignee", start)
     return (
         now.select("key")
         .join(shipper, on="key", how="left")

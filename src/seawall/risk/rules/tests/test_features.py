@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -18,7 +19,14 @@ from seawall.risk.rules.features import (
     filing_features,
     filing_history,
 )
-from seawall.risk.rules.history import history_frame, history_row, party_key, party_keys
+from seawall.risk.rules.history import (
+    filings_frame,
+    history_features,
+    history_frame,
+    history_row,
+    party_key,
+    party_keys,
+)
 from seawall.risk.rules.norms import Norms, build_norms, goods_frame
 from seawall.risk.rules.vectorized import backtest_condition, score_frame
 
@@ -158,6 +166,41 @@ def test_history_features_count_only_earlier_filings(document: dict[str, Any]) -
     first = filing_history(history, document, datetime(2025, 1, 1, tzinfo=UTC))
     assert first["party_first_seen"] is True
     assert first["seal_reused"] is False
+
+
+def test_history_counts_are_the_earlier_rows_of_each_party() -> None:
+    """Counted in bulk, a filing's prior filings and findings are the history rows of its
+    party received strictly before it, whether the history lies before, among or after the
+    filings, at the same instant included."""
+    rng = random.Random(11)
+    day = datetime(2026, 3, 1, tzinfo=UTC)
+    # History over two days; the filings over the second, so that much history precedes them all.
+    at = [day + timedelta(hours=rng.randrange(48)) for _ in range(300)]
+    at += [day + timedelta(hours=rng.randrange(24, 48)) for _ in range(100)]
+    parties = [f"CN|party {n}" for n in range(12)]
+    past = [
+        {"received_at": when, "document_number": f"H{n}", "shipper_key": rng.choice(parties),
+         "consignee_key": rng.choice(parties), "seals": [],
+         "finding": rng.choice([True, False, None])}
+        for n, when in enumerate(at[:300])
+    ]  # fmt: skip
+    now = [
+        {"key": f"F{n}", "received_at": when, "document_number": f"F{n}",
+         "shipper_key": rng.choice(parties), "consignee_key": rng.choice(parties), "seals": []}
+        for n, when in enumerate(sorted(at[300:]))
+    ]  # fmt: skip
+    found = history_features(history_frame(past), filings_frame(now)).rows_by_key(
+        "key", named=True, unique=True
+    )
+    for filing in now:
+        earlier = [row for row in past if row["received_at"] < filing["received_at"]]
+        ours = {role: [row for row in earlier if row[f"{role}_key"] == filing[f"{role}_key"]]
+                for role in ("shipper", "consignee")}  # fmt: skip
+        counted = found[filing["key"]]
+        assert counted["shipper_prior_filings"] == len(ours["shipper"])
+        assert counted["consignee_prior_filings"] == len(ours["consignee"])
+        findings = sum(bool(row["finding"]) for rows in ours.values() for row in rows)
+        assert counted["party_prior_findings"] == findings
 
 
 def test_party_keys_of_a_column_are_party_key_of_each() -> None:
