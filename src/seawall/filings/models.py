@@ -51,6 +51,9 @@ class FilingVersion(Base):
     __table_args__ = (
         UniqueConstraint("filing_id", "version"),
         UniqueConstraint("submission_id", "filer_id"),
+        # Versions in order of receipt, without reading their documents: which of them bulk
+        # scoring has yet to score (scanning the table for it read every document's page).
+        Index("ix_filing_versions_received_at", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
