@@ -2,9 +2,9 @@
 :func:`seawall.risk.rules.features.filing_features`.
 
 Building each record in Python costs about 100 µs a filing; scoring a million stored versions
-needs a few µs. :func:`document_frame` decodes the stored JSON text with Arrow's JSON reader
-(C++, a thread per core) and computes each catalogue column with Polars expressions, so that
-every value is *identical* to the Python record's, floats included:
+needs a few µs. :func:`document_frame` decodes the stored JSON text with DuckDB's
+``json_transform`` (C++, a thread per core) and computes each catalogue column with Polars
+expressions, so that every value is *identical* to the Python record's, floats included:
 
 - sums add the items one by one in document order, as Python's ``sum`` does (Polars does not
   promise an order, and another order can change the last bit);
@@ -28,17 +28,16 @@ whereas ``filing_features`` treats a present ``"importer": null`` as an importer
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from itertools import pairwise
 from typing import Any
 
+import duckdb
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import pyarrow.json as pa_json
 from polars.datatypes import DataTypeClass
 
 from seawall.risk.rules.catalogue import CATALOGUE, HISTORY_FEATURES, polars_schema
@@ -116,65 +115,54 @@ FILING = pl.Struct(
 _TIMESTAMP = "%Y-%m-%dT%H:%M:%S%.f%#z"
 _NOT_PRINTABLE_ASCII = r"[^ -~]"  # outside it Python's and Rust's regexes may disagree
 _LIST = pl.List(_S)
-_PART_MIN = 2_000  # documents worth a thread of their own
-_PART_BYTES = 256 << 20  # the reader's block size is an int32
 _SECOND, _HOUR, _DAY = "_us_per_second", "_seconds_per_hour", "_seconds_per_day"
 _DIVISORS = {_SECOND: 1e6, _HOUR: 3_600.0, _DAY: 86_400.0}
+_DUCKDB_TYPES: dict[Any, str] = {
+    pl.String: "VARCHAR",
+    pl.Int64: "BIGINT",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+}
 
 
-def _arrow_type(dtype: pl.DataType | DataTypeClass) -> pa.DataType:
+def _structure(dtype: pl.DataType | DataTypeClass) -> Any:
+    """A Polars type as the structure DuckDB's ``json_transform`` reads JSON into."""
     if isinstance(dtype, pl.Struct):
-        return pa.struct([pa.field(field.name, _arrow_type(field.dtype)) for field in dtype.fields])
+        return {field.name: _structure(field.dtype) for field in dtype.fields}
     if isinstance(dtype, pl.List):
-        return pa.list_(_arrow_type(dtype.inner))
-    scalars = ((pl.String, pa.string()), (pl.Int64, pa.int64()), (pl.Float64, pa.float64()),
-               (pl.Boolean, pa.bool_()))  # fmt: skip
-    return next(arrow for polars, arrow in scalars if dtype == polars)
+        return [_structure(dtype.inner)]
+    return _DUCKDB_TYPES[dtype.base_type()]
 
 
-_ARROW_SCHEMA = pa.schema([pa.field(f.name, _arrow_type(f.dtype)) for f in FILING.fields])
-
-
-def _read(text: pa.Buffer) -> pa.Table:
-    # The whole part as one block: the reader then needs no line breaks between documents.
-    return pa_json.read_json(
-        pa.BufferReader(text),
-        read_options=pa_json.ReadOptions(use_threads=False, block_size=text.size + 1),
-        parse_options=pa_json.ParseOptions(
-            explicit_schema=_ARROW_SCHEMA, unexpected_field_behavior="ignore"
-        ),
-    )
+# The structure is ours, made of field names and type names: no outside text in the query.
+_DECODE = (
+    "SELECT json_transform(document, "  # noqa: S608
+    f"'{json.dumps(_structure(FILING))}') AS filing FROM documents"
+)
 
 
 def decode(documents: pl.Series) -> pl.DataFrame:
     """The fields of :data:`FILING` of each stored document (JSON text), one row each.
 
-    Arrow's JSON reader is three times as fast as Polars' ``str.json_decode``. It reads the
-    documents' text as it lies in memory, one JSON value after the other, in parts of whole
-    documents, each on a thread of its own (its own threads do not overlap here; the reader
-    releases the GIL).
+    DuckDB's ``json_transform`` (the yyjson parser, a thread per core) reads each document
+    into the fields named, in half the processor time of Arrow's JSON reader, itself three
+    times as fast as Polars' ``str.json_decode``. Text that is not one JSON value fails the
+    whole batch. A field of another type than :data:`FILING` says reads as null or as its
+    text: stored documents were validated when filed, so theirs never differ.
     """
     if documents.null_count():
         raise ValueError("a document is null: every row needs its stored JSON text")
     if documents.is_empty():
         return pl.DataFrame(schema=dict(FILING.to_schema()))
-    texts = documents.to_arrow(compat_level=pl.CompatLevel.oldest())
-    if not isinstance(texts, pa.LargeStringArray):
-        texts = texts.cast(pa.large_string())
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset :]
-    count = len(texts)
-    size = int(offsets[count] - offsets[0])
-    parts = max(min(pa.cpu_count(), count // _PART_MIN), -(-size // _PART_BYTES), 1)
-    cuts = [int(offsets[count * part // parts]) for part in range(parts + 1)]
-    data = texts.buffers()[2]
-    with ThreadPoolExecutor(pa.cpu_count()) as pool:
-        tables = list(pool.map(_read, [data.slice(a, b - a) for a, b in pairwise(cuts)]))
-    table = pa.concat_tables(tables)
-    if table.num_rows != count:
-        raise ValueError(f"{count} documents hold {table.num_rows} JSON values")
-    frame = pl.from_arrow(table, rechunk=True)
+    with duckdb.connect() as connection:
+        connection.register("documents", pl.DataFrame({"document": documents}).to_arrow())
+        try:
+            table = connection.sql(_DECODE).to_arrow_table()
+        except duckdb.Error as error:
+            raise ValueError(f"stored documents could not be decoded: {error}") from None
+    frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
-    return frame
+    return frame.unnest("filing")
 
 
 def _unusual(frame: pl.DataFrame, column: str) -> list[str]:

@@ -1,9 +1,10 @@
-"""What bulk scoring reads of stored filing documents beside the features, decoded in Polars.
+"""What bulk scoring reads of stored filing documents beside the features, as columns.
 
 The parties (for screening and the history keys), the transport document number and the seals,
-taken straight from the stored JSON text by Polars' decoder: parsing a million documents into
-Python dicts would cost more than everything else bulk scoring does. Per distinct party, not
-per filing, Python then does what only it can (party keys, watchlist screening).
+taken from the documents as ``frames.decode`` reads their JSON text into columns: parsing a
+million documents into Python dicts would cost more than everything else bulk scoring does.
+Per distinct party, not per filing, Python then does what only it can (party keys, watchlist
+screening).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from seawall.risk.rules.catalogue import polars_schema
 from seawall.risk.rules.features import filing_features
-from seawall.risk.rules.frames import document_frame
+from seawall.risk.rules.frames import decode, document_frame
 from seawall.risk.rules.norms import Norms, build_norms, goods_frame
 from seawall.simulator.config import SimulationConfig
 from seawall.simulator.service import simulate
@@ -95,6 +95,17 @@ def test_no_documents_give_an_empty_frame() -> None:
     )  # fmt: skip
     assert frame.height == 0
     assert frame.schema == pl.Schema(polars_schema())
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [('{"mode": "marine"', "unexpected end of data"), ('{"mode": "a"} {}', "after document")],
+)
+def test_a_document_that_is_not_one_json_value_fails_its_batch(
+    traffic: Traffic, text: str, says: str
+) -> None:
+    with pytest.raises(ValueError, match=f"could not be decoded.*{says}"):
+        decode(pl.Series([*traffic.texts[:3], text]))
 
 
 def test_a_mode_without_a_lead_time_is_refused(traffic: Traffic) -> None:
