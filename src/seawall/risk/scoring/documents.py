@@ -92,8 +92,9 @@ class Raw:
 def decode(texts: pl.Series) -> pl.DataFrame:
     """The documents decoded once (``frames.decode``: what the features read), plus per
     document ``document_number``, ``port_of_discharge``, ``discharge_eta`` (text), ``seals``
-    (every box's, in order) and, per party role, ``<role>_name``, ``_identifier``, ``_city``
-    and ``_country`` (null when the party is absent)."""
+    (every box's, in order), per party role ``<role>_name``, ``_identifier``, ``_city`` and
+    ``_country`` (null when the party is absent), and the history keys ``shipper_key`` and
+    ``consignee_key`` (``history.party_key``)."""
     seals = (
         pl.col("containers")
         .list.eval(pl.element().struct.field("seals").explode().drop_nulls())
@@ -109,12 +110,16 @@ def decode(texts: pl.Series) -> pl.DataFrame:
             party.field("address").struct.field("city").alias(f"{role}_city"),
             party.field("address").struct.field("country").alias(f"{role}_country"),
         ]
-    return frames.decode(texts).with_columns(
+    decoded = frames.decode(texts).with_columns(
         pl.col("transport_document").struct.field("number").alias("document_number"),
         route.field("port_of_discharge").alias("port_of_discharge"),
         route.field("discharge_eta").alias("discharge_eta"),
         seals.alias("seals"),
         *roles,
+    )
+    return decoded.with_columns(
+        party_keys(decoded["shipper_name"], decoded["shipper_country"]).alias("shipper_key"),
+        party_keys(decoded["consignee_name"], decoded["consignee_country"]).alias("consignee_key"),
     )
 
 
@@ -125,8 +130,8 @@ def filing_rows(slim: pl.DataFrame, keys: list[str], received_at: pl.Series) -> 
             "key": keys,
             "received_at": received_at,
             "document_number": slim["document_number"],
-            "shipper_key": party_keys(slim["shipper_name"], slim["shipper_country"]),
-            "consignee_key": party_keys(slim["consignee_name"], slim["consignee_country"]),
+            "shipper_key": slim["shipper_key"],
+            "consignee_key": slim["consignee_key"],
             "seals": slim["seals"],
         },
         schema=FILINGS_SCHEMA,
