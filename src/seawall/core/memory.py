@@ -17,13 +17,14 @@ def cycle_collector_paused() -> Iterator[None]:
     explanations. What lives before the job is frozen first, so forked workers also keep
     sharing its pages.
     """
+    if not gc.isenabled():  # paused already (an enclosing job): nothing to collect or freeze
+        yield
+        return
     gc.collect()
     gc.freeze()
-    collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         gc.unfreeze()
-        if collecting:
-            gc.enable()
+        gc.enable()

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import tempfile
@@ -208,6 +209,10 @@ _OPENED: list[Database] = []  # in a writing process: the database it opened
 
 
 def _open(url: str) -> None:
+    # The process only writes chunks: rows of tuples, freed by reference counting. The cycle
+    # collector rescanning them took as much of its time as SQLite's page reads.
+    gc.freeze()
+    gc.disable()
     _OPENED.append(Database.from_url(url))
 
 
@@ -215,8 +220,7 @@ def _write_file(path: Path) -> int:
     """Write the chunk in this IPC file (in the writing process), then remove the file."""
     frame = pl.read_ipc(path)
     path.unlink()
-    with cycle_collector_paused():  # binding a chunk's rows makes millions of tuples
-        return _write(_OPENED[0], frame)
+    return _write(_OPENED[0], frame)
 
 
 def _started() -> None:
@@ -225,8 +229,8 @@ def _started() -> None:
 
 def score_pending(node: Node, advance: Callable[[int], None]) -> int:
     """Score every stored version that has no assessment yet (``seawall score``); how many."""
-    with node.database.transaction(write=False) as session:
-        ids = store.unscored_ids(session)
+    with cycle_collector_paused(), node.database.transaction(write=False) as session:
+        ids = store.unscored_ids(session)  # a million rows: the collector would rescan them
     done = _score_ids(node.database, node.settings, ids, advance)
     node.database.refresh_statistics(store.TABLES, done)
     return done
