@@ -94,12 +94,15 @@ def filings_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame([{n: row[n] for n in FILINGS_SCHEMA} for row in rows], FILINGS_SCHEMA)
 
 
-def _prior(history: pl.LazyFrame, filings: pl.LazyFrame, role: str, start: Any) -> pl.LazyFrame:
+def _prior(
+    history: pl.LazyFrame, filings: pl.LazyFrame, role: str, start: datetime | None
+) -> pl.LazyFrame:
     # Each filing's earlier filings and findings of its party, in two parts. History received
     # before ``start`` (the earliest filing) is earlier than every filing: plain counts per
     # party. The rest (in bulk scoring, the chunk itself) needs running counts in time order,
-    # then for each filing the last running count strictly before it (as-of join). Sorting
-    # a million-row history for every chunk had cost more than all of this.
+    # then for each filing the last running count strictly before it (as-of join), over the
+    # parties the filings name only. Sorting a million-row history for every chunk had cost
+    # more than all of this.
     key, filings_, findings = (f"{role}_key", f"{role}_prior_filings", f"{role}_prior_findings")
     rows = history.select(key, "received_at", pl.col("finding").fill_null(value=False))
     found = pl.col("finding").cast(pl.Int64)
@@ -110,6 +113,7 @@ def _prior(history: pl.LazyFrame, filings: pl.LazyFrame, role: str, start: Any) 
     )
     running = (
         rows.filter(pl.col("received_at") >= start)
+        .join(filings.select(key).unique(), on=key, how="semi")
         .sort("received_at")
         .with_columns(
             pl.int_range(1, pl.len() + 1).over(key).alias(filings_),
