@@ -7,7 +7,7 @@ import json
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import pytest
@@ -169,12 +169,13 @@ def test_a_failed_write_is_undone_to_its_savepoint_and_the_transaction_goes_on(
     database: Database,
 ) -> None:
     # How a POST's scoring hook fails (routes.install): in a savepoint. The writes go
-    # pipelined on PostgreSQL; a foreign key that fails there must leave the POST's own
-    # transaction usable. A version that does not exist makes a real constraint fail.
+    # pipelined on PostgreSQL; a constraint that fails there must leave the POST's own
+    # transaction usable. An assessment without a port makes a real one (NOT NULL) fail.
     now = datetime.now(UTC)
-    ghost = Stored(10**9, 10**9, 1, True, now, "GHOST", "CAVAN", now, "CA|g", "CA|g", ["S1"])
+    portless = cast(str, None)
+    ghost = Stored(10**9, 10**9, 1, True, now, "GHOST", portless, now, "CA|g", "CA|g", ["S1"])
     assessed = Assessed("ghost", 1.0, "low", "release", 0, 0.0, None, None, {"rules": []})
-    refused = (psycopg.errors.ForeignKeyViolation, sqlite3.IntegrityError)
+    refused = (psycopg.errors.NotNullViolation, sqlite3.IntegrityError)
     with database.transaction() as session:
         with pytest.raises(refused), session.begin_nested():
             store.save(session, [ghost], [assessed], 0, fresh=True)
