@@ -368,6 +368,13 @@ def rows_by_pairs(
     return [row for row in rows if (row[0], row[1]) in pairs]
 
 
+def _select_by_key(table: Table, key: str, columns: Sequence[str], dialect: Dialect) -> str:
+    """``SELECT key, columns FROM table WHERE key``, for the caller to finish with its list."""
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(table.c[name].name) for name in (key, *columns))
+    return f"SELECT {names} FROM {quote(table.name)} WHERE {quote(table.c[key].name)}"  # noqa: S608
+
+
 def rows_by_keys(
     session: Session, table: Table, key: str, values: Sequence[Any], columns: Sequence[str]
 ) -> list[tuple[Any, ...]]:
@@ -379,9 +386,7 @@ def rows_by_keys(
     if not values:
         return []
     driver, dialect = _driver(session)
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(table.c[name].name) for name in (key, *columns))
-    head = f"SELECT {names} FROM {quote(table.name)} WHERE {quote(table.c[key].name)}"  # noqa: S608
+    head = _select_by_key(table, key, columns, dialect)
     found: list[tuple[Any, ...]] = []
     cursor = driver.cursor()
     try:
@@ -415,9 +420,7 @@ def frame_by_keys(
     through the session.
     """
     engine = session.connection().engine
-    quote = engine.dialect.identifier_preparer.quote
-    names = ", ".join(quote(table.c[name].name) for name in (key, *columns))
-    head = f"SELECT {names} FROM {quote(table.name)} WHERE {quote(table.c[key].name)} "  # noqa: S608
+    head = _select_by_key(table, key, columns, engine.dialect) + " "
     keys = ",".join(str(int(value)) for value in values)
     url = engine.url
     if engine.dialect.name == "postgresql":
