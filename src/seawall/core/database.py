@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import adbc_driver_postgresql.dbapi as adbc_postgresql
-import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 from sqlalchemy import (
     BigInteger,
@@ -408,34 +407,29 @@ def frame_by_keys(
 ) -> pl.DataFrame:
     """:func:`rows_by_keys` of integer keys, as a frame: the key, then ``columns``, named so.
 
-    For bulk reads of wide rows (a chunk's stored documents). The rows arrive as Arrow
-    columns through ADBC, with no Python object per value: read through the driver, a
-    chunk's 100,000 documents became as many Python strings, made holding the interpreter
-    lock that scoring needs, then were copied into a column. Timestamps come as the
-    database gives them to Arrow: UTC text on SQLite (see :func:`as_utc`), aware on PostgreSQL.
+    For bulk reads of wide rows (a chunk's stored documents). On PostgreSQL the rows arrive
+    as Arrow columns through ADBC, with no Python object per value: read through the driver,
+    a chunk's 100,000 documents became as many Python strings, made holding the interpreter
+    lock that scoring needs, then were copied into a column. That read runs on a connection
+    of its own, outside the session's transaction: only for rows committed before it and not
+    changed since (stored filing versions are never changed). Timestamps come as the
+    database gives them: UTC text on SQLite (see :func:`as_utc`), aware on PostgreSQL.
 
-    The read runs on a connection of its own, outside the session's transaction: only for
-    rows committed before it and not changed since (stored filing versions are never
-    changed). An in-memory SQLite database, which no other connection can open, is read
-    through the session.
+    SQLite is read through the session's own driver. ADBC's SQLite driver carries a second
+    copy of the SQLite library, and two copies in one process corrupt the file: closing its
+    connection released the locks of the process's other connections (POSIX locks belong
+    to the process, and each copy tracks only its own), so another process's last close
+    removed the write-ahead log under them (sqlite.org/howtocorrupt.html, 2.2.1).
     """
     engine = session.connection().engine
-    head = _select_by_key(table, key, columns, engine.dialect) + " "
-    keys = ",".join(str(int(value)) for value in values)
-    url = engine.url
-    if engine.dialect.name == "postgresql":
-        connection = adbc_postgresql.connect(
-            url.set(drivername="postgresql").render_as_string(hide_password=False)
-        )
-        query, keys = head + "= ANY(CAST($1 AS bigint[]))", f"{{{keys}}}"
-    elif url.database in (None, "", ":memory:"):
+    if engine.dialect.name != "postgresql":
         rows = rows_by_keys(session, table, key, values, columns)
         return pl.DataFrame(rows, schema=[key, *columns], orient="row")
-    else:
-        connection = adbc_sqlite.connect(f"{Path(url.database).resolve().as_uri()}?mode=ro")
-        query, keys = head + "IN (SELECT value FROM json_each(?))", f"[{keys}]"  # noqa: S608
-    with connection, connection.cursor() as cursor:
-        cursor.execute(query, (keys,))
+    head = _select_by_key(table, key, columns, engine.dialect)
+    keys = "{" + ",".join(str(int(value)) for value in values) + "}"
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with adbc_postgresql.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(f"{head} = ANY(CAST($1 AS bigint[]))", (keys,))
         frame = pl.from_arrow(cursor.fetch_arrow_table())
     assert isinstance(frame, pl.DataFrame)
     return frame

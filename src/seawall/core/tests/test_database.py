@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import cast
 
 import polars as pl
@@ -207,3 +210,37 @@ def test_a_frame_by_keys_holds_the_rows_the_driver_reads(
     assert sorted(frame.rows()) == sorted(driver)
     assert sorted(frame.get_column("id").to_list()) == [1, 3]
     assert empty.is_empty()
+
+
+_OTHER_WRITER = """
+import sqlite3, sys
+other = sqlite3.connect(sys.argv[1], isolation_level=None)
+other.execute("INSERT INTO frame_for_test (id, name) VALUES (2, 'from another process')")
+other.close()
+"""
+
+
+def test_reading_a_frame_leaves_the_sqlite_log_to_open_connections(tmp_path: Path) -> None:
+    """Another process's last close must not remove the write-ahead log while this process
+    still has the file open. A second SQLite library in the process (ADBC's, once used here)
+    released this process's locks when it closed its own connection, so the other process
+    took itself for the last and removed the log: a bench node's file ended up corrupt."""
+    path = tmp_path / "node.db"
+    database = Database.from_url(f"sqlite:///{path}")
+    table = Table("frame_for_test", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("name", String(40)))  # fmt: skip
+    table.create(database.engine)
+    with database.transaction() as session:
+        insert_values(session, table, ("id", "name"), [(1, "stored")])
+    with database.transaction(write=False) as session:
+        frame = frame_by_keys(session, table, "id", [1], ("name",))
+        subprocess.run([sys.executable, "-c", _OTHER_WRITER, str(path)], check=True)
+        assert path.with_name("node.db-wal").exists()
+    assert frame.rows() == [(1, "stored")]
+    with database.transaction(write=False) as session:
+        assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        assert session.execute(select(table.c.name).order_by(table.c.id)).scalars().all() == [
+            "stored",
+            "from another process",
+        ]
+    database.dispose()

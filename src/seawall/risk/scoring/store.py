@@ -104,9 +104,9 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 def raw_versions(session: Session, ids: Sequence[int]) -> Raw:
     """The versions with these ids, their documents left as JSON text, for bulk scoring.
 
-    Read as Arrow columns (``frame_by_keys``), outside the session's transaction: stored
-    versions do not change, and a filing's latest version is read after its versions, so a
-    version counts as latest only if it still was when the chunk was read.
+    Read as columns (``frame_by_keys``; on PostgreSQL outside the session's transaction:
+    stored versions do not change). A filing's latest version is read after its versions, so
+    a version counts as latest only if it still was when the chunk was read.
     """
     versions = frame_by_keys(
         session, _VERSIONS, "id", ids, ("filing_id", "version", "received_at", "document")
