@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 import yaml
@@ -30,6 +31,8 @@ class ColumnMap(BaseModel):
     features: dict[str, str] = Field(default_factory=dict)  # feature name -> source column
     ignore: list[str] = Field(default_factory=list)  # columns never used (identifiers, notes)
     list_separator: str = ";"  # splits a text column feeding a list feature
+    # role (shipper, consignee) -> the column naming that party: gives the history features
+    parties: dict[Literal["shipper", "consignee"], str] = Field(default_factory=dict)
 
 
 _TRUE = ("true", "t", "yes", "y", "1")
@@ -102,6 +105,11 @@ class Mapped:
 LABEL, TIME = "label", "time"
 
 
+def party_column(role: str) -> str:
+    """The mapped frame's column naming the party in ``role`` (``parties`` in MAP.yaml)."""
+    return f"party_{role}"
+
+
 def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     """Put ``data`` on the feature record per ``mapping``; ``label`` names the label column.
 
@@ -109,7 +117,9 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     """
     wanted = {label: "the label", mapping.time: "time"} | {
         source: f"feature {name}" for name, source in mapping.features.items()
-    } | dict.fromkeys(mapping.key, "key")  # fmt: skip
+    } | dict.fromkeys(mapping.key, "key") | {
+        source: f"party {role}" for role, source in mapping.parties.items()
+    }  # fmt: skip
     missing = [
         f"{column} ({role})" for column, role in wanted.items() if column not in data.columns
     ]
@@ -138,10 +148,12 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
             )
             extras.append(pl.col(column).cast(cast).alias("x_" + _UNSAFE.sub("_", column)))
     keys = [pl.col(column).alias(f"k_{i}") for i, column in enumerate(mapping.key)]
+    parties = [pl.col(source).cast(pl.String).str.strip_chars().alias(party_column(role))
+               for role, source in mapping.parties.items()]  # fmt: skip
     time = _time(data, mapping.time)
     flag = as_bool(pl.col(label), schema[label]).alias(LABEL)
     try:
-        frame = data.select([*columns, *extras, *keys, flag, time.alias(TIME)])
+        frame = data.select([*columns, *extras, *keys, *parties, flag, time.alias(TIME)])
     except pl.exceptions.PolarsError as error:
         first = str(error).strip().splitlines()[0]
         raise BacktestError(f"a mapped column does not fit its feature's type: {first}") from None

@@ -19,9 +19,10 @@ import polars as pl
 
 from seawall.risk.backtest.mapping import LABEL, TIME, BacktestError, ColumnMap, map_frame
 from seawall.risk.backtest.metrics import at_rate
+from seawall.risk.backtest.parties import with_party_history
 from seawall.risk.model import TrainingError, default_spec, train
 from seawall.risk.rules import packs
-from seawall.risk.rules.vectorized import RULE_SCORE, FrameRule, score_frame
+from seawall.risk.rules.vectorized import RULE_SCORE, RULES_HIT, FrameRule, score_frame
 
 METHODS = ("random", "rules", "model", "combined")
 
@@ -43,7 +44,8 @@ def read_data(path: Path) -> pl.DataFrame:
 
 
 def rule_scores(frame: pl.DataFrame, rules: Sequence[packs.CompiledRule]) -> pl.Series:
-    """Each row's rule score, using the rules in effect on that row's date.
+    """Each row's rule score, using the rules in effect on that row's date (the node's own
+    traffic, dated within the rules' time: ``bench/targeting.py``).
 
     Rows are grouped by the set of rules in effect (rules change rarely), one bulk call each.
     """
@@ -110,7 +112,11 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
         raise BacktestError(
             f"split date {split} is outside the data, which runs from {first!s} to {last!s}"
         )
-    frame = frame.with_columns(rule_scores(frame, packs.shipped_pack("harmonized").rules))
+    frame = with_party_history(frame, mapping, boundary)
+    # Today's rules on every row: the question is what the pack would have selected, and an
+    # outside file's dates often precede every rule's effective date (none would fire).
+    in_force = packs.in_effect(packs.shipped_pack("harmonized").rules, date.today())
+    frame = score_frame(frame, in_force).drop(RULES_HIT)
     past, future = frame.filter(before), frame.filter(~before)
     if not past.get_column(LABEL).any():
         raise BacktestError(f"no positive {label!r} among the {past.height} rows before {split}")
@@ -145,6 +151,7 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
         "no_twin_positives": int(truth[fresh].sum()),
         "dropped_unlabelled": mapped.dropped_unlabelled,
         "key": list(mapping.key),
+        "parties": dict(mapping.parties),
         "features": {"model": base.names, "combined": with_rules.names},
         "models": {"model": alone.metadata["metrics"], "combined": combined.metadata["metrics"]},
     }

@@ -13,8 +13,9 @@ the filing's time; passing today's outcomes for old filings flatters the party r
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -130,14 +131,19 @@ def _prior(
         .join(before, on=key, how="left")
         .select(
             "key",
-            (pl.col(filings_).fill_null(0) + pl.col("before_filings").fill_null(0))
+            _known(key, pl.col(filings_).fill_null(0) + pl.col("before_filings").fill_null(0))
             .cast(pl.Float64)
             .alias(filings_),
-            (pl.col(findings).fill_null(0) + pl.col("before_findings").fill_null(0))
+            _known(key, pl.col(findings).fill_null(0) + pl.col("before_findings").fill_null(0))
             .cast(pl.Float64)
             .alias(findings),
         )
     )
+
+
+def _known(key: str, count: pl.Expr) -> pl.Expr:
+    # A party with no key is unknown (a backtest file without that party), not first seen.
+    return pl.when(pl.col(key).is_not_null()).then(count)
 
 
 def _seal_reused(history: pl.LazyFrame, filings: pl.LazyFrame) -> pl.LazyFrame:
@@ -164,12 +170,29 @@ def _seal_reused(history: pl.LazyFrame, filings: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _either_known(
+    shipper: pl.Expr,
+    consignee: pl.Expr,
+    combine: Callable[[pl.Expr, pl.Expr], pl.Expr],
+    unknown_as: pl.Expr,
+) -> pl.Expr:
+    """The two roles' values combined, an unknown role's taken as ``unknown_as``; null when
+    neither role is known."""
+    known = shipper.is_not_null() | consignee.is_not_null()
+    return pl.when(known).then(
+        combine(shipper.fill_null(unknown_as), consignee.fill_null(unknown_as))
+    )
+
+
 def history_features(history: pl.DataFrame | pl.LazyFrame,
                      filings: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:  # fmt: skip
     """The history fields of the feature record for each filing, by its ``key``.
 
     ``filings`` has the history columns but ``finding``, plus a ``key`` naming each row.
     Returns ``key`` and the catalogue's history features (see ``catalogue.HISTORY_FEATURES``).
+    A null party key (a role a backtest file does not give) makes that role's features null:
+    the party is unknown, not first seen; ``party_first_seen`` and ``party_prior_findings``
+    then follow the other role.
     """
     past, now = history.lazy(), filings.lazy()
     start = now.select(pl.col("received_at").min()).collect().item()
@@ -183,14 +206,20 @@ def history_features(history: pl.DataFrame | pl.LazyFrame,
             "key",
             (pl.col("shipper_prior_filings") == 0).alias("shipper_first_seen"),
             (pl.col("consignee_prior_filings") == 0).alias("consignee_first_seen"),
-            (
-                (pl.col("shipper_prior_filings") == 0) | (pl.col("consignee_prior_filings") == 0)
+            _either_known(
+                pl.col("shipper_prior_filings") == 0,
+                pl.col("consignee_prior_filings") == 0,
+                operator.or_,
+                pl.lit(value=False),
             ).alias("party_first_seen"),
             "shipper_prior_filings",
             "consignee_prior_filings",
-            (pl.col("shipper_prior_findings") + pl.col("consignee_prior_findings")).alias(
-                "party_prior_findings"
-            ),
+            _either_known(
+                pl.col("shipper_prior_findings"),
+                pl.col("consignee_prior_findings"),
+                operator.add,
+                pl.lit(0.0),
+            ).alias("party_prior_findings"),
             "seal_reused",
         )
         .collect()
