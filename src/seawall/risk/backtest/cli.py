@@ -68,7 +68,9 @@ def backtest_command(
         raise _fail(f"--split-date: {split_date!r} is not a date such as 2026-04-01") from None
     try:
         chosen = parse_rates(rates)
-        report = backtest(read_data(data), load_mapping(mapping), label, split, chosen, seed)
+        columns = load_mapping(mapping)
+        as_text = [columns.time] if columns.time_format else []
+        report = backtest(read_data(data, as_text), columns, label, split, chosen, seed)
     except BacktestError as error:
         raise _fail(str(error)) from None
     if as_json:

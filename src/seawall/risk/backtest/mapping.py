@@ -27,6 +27,8 @@ class ColumnMap(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     time: str  # the column dating each declaration: orders rows and splits train from test
+    # how the time column's text is written (strftime, "%m/%d/%Y"), when not ISO 8601
+    time_format: str | None = None
     key: list[str] = Field(default_factory=list)  # columns that make two rows "identical twins"
     features: dict[str, str] = Field(default_factory=dict)  # feature name -> source column
     ignore: list[str] = Field(default_factory=list)  # columns never used (identifiers, notes)
@@ -150,7 +152,7 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     keys = [pl.col(column).alias(f"k_{i}") for i, column in enumerate(mapping.key)]
     parties = [pl.col(source).cast(pl.String).str.strip_chars().alias(party_column(role))
                for role, source in mapping.parties.items()]  # fmt: skip
-    time = _time(data, mapping.time)
+    time = _time(data, mapping.time, mapping.time_format)
     flag = as_bool(pl.col(label), schema[label]).alias(LABEL)
     try:
         frame = data.select([*columns, *extras, *keys, *parties, flag, time.alias(TIME)])
@@ -167,8 +169,10 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     )
 
 
-def _time(data: pl.DataFrame, column: str) -> pl.Expr:
+def _time(data: pl.DataFrame, column: str, written: str | None) -> pl.Expr:
     dtype = data.schema[column]
+    if written is not None and (dtype == pl.String or dtype.is_integer()):  # 20260105 too
+        return pl.lit(_parsed(data.get_column(column).cast(pl.String), column, written))
     if dtype == pl.Date:
         return pl.col(column).cast(pl.Datetime("us"))
     if isinstance(dtype, pl.Datetime):
@@ -178,8 +182,29 @@ def _time(data: pl.DataFrame, column: str) -> pl.Expr:
             return pl.lit(data.get_column(column).str.to_datetime(strict=True, time_unit="us")
                           .dt.replace_time_zone(None))  # fmt: skip
         except pl.exceptions.PolarsError:
-            raise BacktestError(f"time column {column!r}: not dates such as 2026-01-05") from None
+            raise BacktestError(
+                f"time column {column!r}: not dates such as 2026-01-05 (give time_format in the "
+                "mapping for another way of writing them)"
+            ) from None
     raise BacktestError(f"time column {column!r} has type {dtype}, not a date or a datetime")
+
+
+def _parsed(texts: pl.Series, column: str, written: str) -> pl.Series:
+    """The time column's text read with the mapping's ``time_format``; the first value that
+    does not fit it is named."""
+    try:
+        parsed = texts.str.to_datetime(written, strict=False, time_unit="us")
+    except pl.exceptions.PolarsError as error:
+        first = str(error).strip().splitlines()[0]
+        raise BacktestError(f"time_format {written!r}: cannot be used ({first})") from None
+    misfits = (parsed.is_null() & texts.is_not_null()).arg_true()
+    if not misfits.is_empty():
+        row = int(misfits[0])
+        raise BacktestError(
+            f"time column {column!r}, data row {row + 1}: {texts[row]!r} does not fit "
+            f"time_format {written!r}"
+        )
+    return parsed.dt.replace_time_zone(None)
 
 
 def _derive(frame: pl.DataFrame, mapping: ColumnMap) -> pl.DataFrame:

@@ -27,14 +27,18 @@ from seawall.risk.rules.vectorized import RULE_SCORE, RULES_HIT, FrameRule, scor
 METHODS = ("random", "rules", "model", "combined")
 
 
-def read_data(path: Path) -> pl.DataFrame:
-    """A CSV or Parquet declarations file as a frame (the suffix chooses)."""
+def read_data(path: Path, texts: Sequence[str] = ()) -> pl.DataFrame:
+    """A CSV or Parquet declarations file as a frame (the suffix chooses); the CSV columns
+    named in ``texts`` are kept as text (a time column the mapping gives a format for)."""
     if not path.is_file():
         raise BacktestError(f"data file {path}: no such file")
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return pl.read_csv(path, infer_schema_length=10_000, try_parse_dates=True)
+            kept = dict.fromkeys(texts, pl.String())
+            return pl.read_csv(
+                path, infer_schema_length=10_000, try_parse_dates=True, schema_overrides=kept
+            )
         if suffix in (".parquet", ".pq"):
             return pl.read_parquet(path)
     except (pl.exceptions.PolarsError, OSError) as error:

@@ -180,3 +180,45 @@ def test_unknown_feature_in_mapping_exits_2(tmp_path: Path, files: tuple[Path, P
     code, _, err = invoke(*base_args(files, **{"--mapping": str(mapping)}), "--rates", "1,x")
     assert code == 2
     assert "error:" in err
+
+
+def _written(frame: pl.DataFrame, how: str) -> pl.DataFrame:
+    return frame.with_columns(pl.col("declared_on").dt.strftime(how))
+
+
+def test_dates_written_another_way_are_read_with_the_mappings_time_format(
+    tmp_path: Path, files: tuple[Path, Path], report: dict[str, object]
+) -> None:
+    """Month-first dates (which Polars would not read, or read day-first when they could be
+    either) and dates as numbers give the same report as ISO dates, once time_format says so."""
+    us, numbers = tmp_path / "us.csv", tmp_path / "numbers.parquet"
+    _written(declarations(), "%m/%d/%Y").write_csv(us)
+    _written(declarations(), "%Y%m%d").with_columns(
+        pl.col("declared_on").cast(pl.Int64)
+    ).write_parquet(numbers)
+    for data, how in ((us, "%m/%d/%Y"), (numbers, "%Y%m%d")):
+        mapping = tmp_path / "map.yaml"
+        mapping.write_text(MAPPING + f'time_format: "{how}"\n')
+        chosen = {"--data": str(data), "--mapping": str(mapping)}
+        code, out, err = invoke(*base_args(files, **chosen), "--json")
+        assert code == 0, err
+        assert json.loads(out) == report
+    code, _, err = invoke(*base_args(files, **{"--data": str(us)}))
+    assert code == 2
+    assert "give time_format" in err
+
+
+def test_a_date_that_does_not_fit_the_time_format_is_named(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    data, mapping = tmp_path / "us.csv", tmp_path / "map.yaml"
+    frame = _written(declarations(), "%m/%d/%Y")
+    frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 7).then(pl.lit("13/31/2025"))
+        .otherwise(pl.col("declared_on")).alias("declared_on")
+    ).write_csv(data)  # fmt: skip
+    mapping.write_text(MAPPING + 'time_format: "%m/%d/%Y"\n')
+    code, out, err = invoke(*base_args(files, **{"--data": str(data), "--mapping": str(mapping)}))
+    assert code == 2
+    assert "data row 8: '13/31/2025' does not fit time_format '%m/%d/%Y'" in err
+    assert "Traceback" not in out + err
