@@ -10,8 +10,9 @@ as it would:
   their exam, and only exams done before the split);
 - rules: the harmonized pack plus the agency's private pack;
 - watchlists: each party screened against the agency's list; the best match score (0-100);
-- ``model``: trained on the agency's exam outcomes before the split (the label is the finding,
-  random exams weighted ``1 / 0.004``), catalogue features only;
+- ``model``: trained on the agency's exam outcomes before the split (the label is the finding;
+  the trees fitted with the random share weighing as much as the rule picks, the calibration
+  with random exams weighted ``1 / 0.004``), catalogue features only;
 - ``combined``: ``combination.combine`` of the rule score, the watchlist score and a model
   trained the same way with ``MODEL_EXTRA_FEATURES`` as extra inputs (monotone in both).
 
@@ -42,7 +43,7 @@ from seawall.core.progress import progress
 from seawall.filings.schemas import Party
 from seawall.risk.backtest.mapping import LABEL, TIME
 from seawall.risk.backtest.run import rule_scores
-from seawall.risk.model import default_spec, selection_weights, train
+from seawall.risk.model import balanced_weights, default_spec, selection_weights, train
 from seawall.risk.rules import packs
 from seawall.risk.rules.catalogue import HISTORY_FEATURES, polars_schema
 from seawall.risk.rules.features import filing_features
@@ -282,14 +283,15 @@ def score_agency(frame: pl.DataFrame, exams: pl.DataFrame, agency: str, split: d
     past = examined.with_columns(
         pl.col("found").alias(LABEL),
         selection_weights(examined.get_column("selected_by"), RANDOM_RATE),
+        balanced_weights(examined.get_column("selected_by") == "random"),
         (pl.col("selected_by") == "random").alias("is_random"),
     )
     future = own.filter(pl.col(TIME) >= split.replace(tzinfo=None))
     scores: dict[str, Any] = {}
     for name, extra in (("model", ()), ("combined", combination.MODEL_EXTRA_FEATURES)):
         clock = time.perf_counter()
-        model = train(past, label=LABEL, time=TIME, weight="weight", random_share="is_random",
-                      spec=default_spec(past, extra=list(extra)),
+        model = train(past, label=LABEL, time=TIME, weight="weight", fit_weight="fit_weight",
+                      random_share="is_random", spec=default_spec(past, extra=list(extra)),
                       monotone=combination.MODEL_MONOTONE)  # fmt: skip
         scores[name] = model.predict(future).probability
         meta = model.metadata

@@ -5,7 +5,13 @@ See docs/model.md.
 
 from seawall.risk.model.encoding import FeatureSpec, default_spec
 from seawall.risk.model.trained import Prediction, Reason, TrainedModel, load
-from seawall.risk.model.training import TrainingError, selection_weights, time_split, train
+from seawall.risk.model.training import (
+    TrainingError,
+    balanced_weights,
+    selection_weights,
+    time_split,
+    train,
+)
 
 __all__ = [
     "FeatureSpec",
@@ -13,6 +19,7 @@ __all__ = [
     "Reason",
     "TrainedModel",
     "TrainingError",
+    "balanced_weights",
     "default_spec",
     "load",
     "selection_weights",

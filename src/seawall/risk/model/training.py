@@ -84,6 +84,29 @@ def selection_weights(selected_by: pl.Series, random_rate: float, random_value: 
     return pl.Series("weight", np.where(randomly, 1.0 / random_rate, 1.0))
 
 
+def balanced_weights(is_random: pl.Series) -> pl.Series:
+    """Weights to fit the trees with: the random share weighs as much in total as the rule
+    picks (each random pick ``rule picks / random picks``, each rule pick 1).
+
+    Inverse-probability weights (:func:`selection_weights`) are right for the population's
+    finding rate, but they make a handful of rows decide the trees: with a 0.4% random share a
+    random pick weighs 250, and a validation slice's three random findings then outweighed its
+    forty rule-picked ones, so early stopping kept one tree (docs/model.md). Balanced weights
+    still teach the model from outside the rules' choice; the calibration restores the
+    population's scale. Null counts as not random; with no random pick, or only random
+    picks, every row weighs 1.
+    """
+    randomly = is_random.fill_null(value=False).cast(pl.Boolean).to_numpy()
+    picked_at_random = int(randomly.sum())
+    picked_by_rules = len(randomly) - picked_at_random
+    ratio = picked_by_rules / picked_at_random if picked_at_random and picked_by_rules else 1.0
+    return pl.Series("fit_weight", np.where(randomly, ratio, 1.0))
+
+
+def _weights(rows: pl.DataFrame, column: str | None) -> Floats | None:
+    return None if column is None else rows.get_column(column).cast(pl.Float64).to_numpy()
+
+
 def _metrics(label: Floats, probability: Floats, weight: Floats | None) -> dict[str, Any]:
     positives = int(label.sum())
     both = 0 < positives < len(label)
@@ -150,6 +173,7 @@ def train(
     time: str = "received_at",
     spec: FeatureSpec | None = None,
     weight: str | None = None,
+    fit_weight: str | None = None,
     random_share: str | None = None,
     valid_share: float = 0.25,
     params: Mapping[str, Any] | None = None,
@@ -163,14 +187,16 @@ def train(
 
     ``label`` is a bool column (a finding); ``time`` orders the rows; ``spec`` picks the input
     columns (``default_spec(frame)`` when None). ``weight`` names a sample-weight column (e.g.
-    ``selection_weights``); ``random_share`` names a bool column marking rows examined at random,
+    ``selection_weights``): it calibrates and weighs the metrics, and fits the trees too
+    unless ``fit_weight`` names other weights for fitting them and choosing their number (e.g.
+    ``balanced_weights``); ``random_share`` names a bool column marking rows examined at random,
     whose validation metrics are reported apart as the estimate free of rules-selection bias.
     ``monotone`` maps input columns to +1 (the prediction never falls as the column rises) or
     -1; ``calibration`` is ``platt`` (default) or ``isotonic`` (see docs/model.md).
     """
     if calibration not in CALIBRATIONS:
         raise TrainingError(f"calibration must be one of {', '.join(CALIBRATIONS)}")
-    for name in (label, time, weight, random_share):
+    for name in (label, time, weight, fit_weight, random_share):
         if name is not None and name not in frame.columns:
             raise TrainingError(f"no column {name!r} in the training frame")
     if frame.height == 0:
@@ -184,16 +210,17 @@ def train(
     y_valid = valid_rows.get_column(label).fill_null(value=False).cast(pl.Float64).to_numpy()
     if y_train.sum() == 0:
         raise TrainingError("no positive label among the training rows")
-    w_train = None if weight is None else train_rows.get_column(weight).cast(pl.Float64).to_numpy()
-    w_valid = None if weight is None else valid_rows.get_column(weight).cast(pl.Float64).to_numpy()
+    w_valid = _weights(valid_rows, weight)
+    fitting = fit_weight or weight
+    fit_train, fit_valid = _weights(train_rows, fitting), _weights(valid_rows, fitting)
     encoding = fit_encoding(train_rows, spec)
     categorical = list(range(len(spec.numeric), len(spec.names)))
     settings = {**DEFAULT_PARAMS, **(params or {}), "seed": seed}
     if monotone:
         settings["monotone_constraints"] = [int(monotone.get(name, 0)) for name in spec.names]
-    data = lgb.Dataset(encoding.matrix(train_rows), y_train, weight=w_train,
+    data = lgb.Dataset(encoding.matrix(train_rows), y_train, weight=fit_train,
                        feature_name=spec.names, categorical_feature=categorical)  # fmt: skip
-    check = lgb.Dataset(encoding.matrix(valid_rows), y_valid, weight=w_valid, reference=data)
+    check = lgb.Dataset(encoding.matrix(valid_rows), y_valid, weight=fit_valid, reference=data)
     booster = lgb.train(settings, data, num_boost_round=rounds, valid_sets=[check],
                         callbacks=[lgb.early_stopping(patience, verbose=False)])  # fmt: skip
     # Keep only the trees up to the best validation round: the saved text is the model used.
@@ -220,6 +247,7 @@ def train(
         "train_positives": int(y_train.sum()),
         "best_iteration": booster.current_iteration(),
         "weighted": weight is not None,
+        "fit_weight": fitting,
         "params": settings,
         "metrics": metrics,
     }

@@ -34,8 +34,8 @@ from seawall.risk.rules.vectorized import RULES_HIT
 from seawall.risk.scoring.scorer import Scorer
 from seawall.risk.scoring.service import build_scorer
 
-LABEL, TIME, SELECTED_BY, IS_RANDOM, WEIGHT = (
-    "found", "examined_on", "selected_by", "is_random", "weight",
+LABEL, TIME, SELECTED_BY, IS_RANDOM, WEIGHT, FIT_WEIGHT = (
+    "found", "examined_on", "selected_by", "is_random", "weight", "fit_weight",
 )  # fmt: skip
 _PAGE = 5_000  # filing versions read and parsed per query when scanning the node's filings
 

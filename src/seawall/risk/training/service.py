@@ -14,10 +14,18 @@ from sqlalchemy.orm import Session
 
 from seawall.core.database import Database
 from seawall.core.settings import Settings
-from seawall.risk.model import TrainedModel, TrainingError, default_spec, selection_weights, train
+from seawall.risk.model import (
+    TrainedModel,
+    TrainingError,
+    balanced_weights,
+    default_spec,
+    selection_weights,
+    train,
+)
 from seawall.risk.scoring.combination import MODEL_EXTRA_FEATURES, MODEL_MONOTONE
 from seawall.risk.training import registry
 from seawall.risk.training.frames import (
+    FIT_WEIGHT,
     IS_RANDOM,
     LABEL,
     SELECTED_BY,
@@ -70,19 +78,23 @@ def train_model(
     """Train on the node's examined filings; TrainingRefusedError when they cannot train one.
 
     ``random_rate`` is the compliance share the random exams were drawn at (estimated from
-    the node's filings when None); random rows weigh ``1 / random_rate`` (docs/model.md).
+    the node's filings when None); random rows weigh ``1 / random_rate`` in the calibration
+    and the metrics, and as much as the rule picks together in fitting the trees
+    (``balanced_weights``; docs/model.md).
     """
     with database.transaction(write=False) as session:
         data = training_data(session, settings, since)
     _check(data, since)
     rate = random_rate if random_rate is not None else data.random_rate()
     frame = data.frame.with_columns(
-        selection_weights(data.frame[SELECTED_BY], rate if rate is not None else 1.0).alias(WEIGHT)
+        selection_weights(data.frame[SELECTED_BY], rate if rate is not None else 1.0).alias(WEIGHT),
+        balanced_weights(data.frame[IS_RANDOM]).alias(FIT_WEIGHT),
     )
     spec = default_spec(frame, extra=MODEL_EXTRA_FEATURES)
     try:
         model = train(frame, label=LABEL, time=TIME, spec=spec, weight=WEIGHT,
-                      random_share=IS_RANDOM, monotone=MODEL_MONOTONE, seed=seed)  # fmt: skip
+                      fit_weight=FIT_WEIGHT, random_share=IS_RANDOM, monotone=MODEL_MONOTONE,
+                      seed=seed)  # fmt: skip
     except TrainingError as error:
         raise TrainingRefusedError(f"cannot train on the node's outcomes: {error}") from None
     summary = {

@@ -12,6 +12,7 @@ import pytest
 from seawall.risk.model import (
     FeatureSpec,
     TrainingError,
+    balanced_weights,
     default_spec,
     load,
     selection_weights,
@@ -184,3 +185,51 @@ def test_selection_weights_and_random_share_metrics(frame: pl.DataFrame) -> None
     share = model.metadata["metrics"]["valid_random_share"]
     assert share["rows"] == 100
     assert model.metadata["weighted"] is True
+
+
+def test_balanced_weights_give_the_random_share_the_weight_of_the_rule_picks() -> None:
+    # Six rule picks (a null is not random) and two random picks: each random one weighs 3.
+    weights = balanced_weights(pl.Series([True, False, False, None, True, False, False, False]))
+    assert weights.to_list() == [3.0, 1.0, 1.0, 1.0, 3.0, 1.0, 1.0, 1.0]
+    assert balanced_weights(pl.Series([False, False])).to_list() == [1.0, 1.0]
+    assert balanced_weights(pl.Series([True, True])).to_list() == [1.0, 1.0]
+
+
+def _picked_as_an_agency_would(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rules pick the late boxes (where the findings are); every 20th other box is a random
+    pick, standing for 100 boxes (a 1% random share), so the weighted finding rate is low."""
+    late = frame.get_column("hours_late") > 8.0
+    random_pick = ~late & (pl.Series(np.arange(frame.height)) % 20 == 0)
+    chosen = frame.filter(late | random_pick)
+    picked = random_pick.filter(late | random_pick)
+    return chosen.with_columns(
+        selection_weights(pl.Series(np.where(picked, "random", "rules")), 0.01),
+        balanced_weights(picked),
+        picked.alias("is_random"),
+    )
+
+
+def test_fit_weights_fit_the_trees_while_weight_calibrates(frame: pl.DataFrame) -> None:
+    examined = _picked_as_an_agency_would(frame)
+    spec = FeatureSpec(("hours_late", "voyage_days"))
+    inverse = train(examined, weight="weight", spec=spec, rounds=60, patience=60)
+    balanced = train(examined, weight="weight", fit_weight="fit_weight", spec=spec,
+                     rounds=60, patience=60)  # fmt: skip
+    assert inverse.metadata["fit_weight"] == "weight"
+    assert balanced.metadata["fit_weight"] == "fit_weight"
+    assert balanced.booster.model_to_string() != inverse.booster.model_to_string()
+    # The calibration is fitted by ``weight``: the stated probabilities average out to the
+    # population's finding rate on the validation slice, not to the balanced weights' rate.
+    valid = examined.filter(time_split(examined.get_column("received_at"), 0.25).valid)
+    found = valid.get_column("found").cast(pl.Float64).to_numpy()
+    stated = balanced.predict(valid).probability
+    weights = valid.get_column("weight").to_numpy()
+    population = np.average(found, weights=weights)
+    fitted = np.average(found, weights=valid.get_column("fit_weight").to_numpy())
+    assert np.average(stated, weights=weights) == pytest.approx(population, rel=0.2)
+    assert abs(population - fitted) > 0.5 * fitted
+
+
+def test_a_fit_weight_column_that_is_not_there_is_named(frame: pl.DataFrame) -> None:
+    with pytest.raises(TrainingError, match="no column 'balanced'"):
+        train(frame, fit_weight="balanced")
