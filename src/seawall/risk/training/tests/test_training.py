@@ -81,6 +81,10 @@ def test_train_store_activate_and_predict(
     assert active.norms.table, "the norms computed at training travel with the model"
     assert "rule_score" in active.model.metadata["features"]
     assert "watchlist_score" in active.model.metadata["features"]
+    # The trees are fitted with the random share weighing as much as the rule picks; the
+    # calibration and the metrics with the inverse-probability weights (docs/model.md).
+    assert active.model.metadata["fit_weight"] == "fit_weight"
+    assert active.model.metadata["weighted"] is True
     prediction = active.model.predict(frame, top_k=2)
     assert prediction.probability.shape == (frame.height,)
     assert np.all((prediction.probability >= 0) & (prediction.probability <= 1))
