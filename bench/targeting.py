@@ -280,11 +280,12 @@ def score_agency(frame: pl.DataFrame, exams: pl.DataFrame, agency: str, split: d
     rules = packs.combine([packs.shipped_pack("harmonized"), packs.shipped_pack(agency.lower())])
     own = own.with_columns(rule_scores(own, rules))
     examined = own.join(exams.filter(pl.col("exam_date") < split.date()), on="key")
+    randomly = (examined.get_column("selected_by") == "random").alias("is_random")
     past = examined.with_columns(
         pl.col("found").alias(LABEL),
         selection_weights(examined.get_column("selected_by"), RANDOM_RATE),
-        balanced_weights(examined.get_column("selected_by") == "random"),
-        (pl.col("selected_by") == "random").alias("is_random"),
+        balanced_weights(randomly),
+        randomly,
     )
     future = own.filter(pl.col(TIME) >= split.replace(tzinfo=None))
     scores: dict[str, Any] = {}
