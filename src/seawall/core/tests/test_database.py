@@ -17,6 +17,7 @@ from seawall.core.accounts.models import User
 from seawall.core.audit.models import AuditEntry
 from seawall.core.database import (
     BULK_ROWS,
+    SQLITE_PAGE_SIZE,
     Database,
     UtcDateTime,
     add_to_counts,
@@ -244,3 +245,41 @@ def test_reading_a_frame_leaves_the_sqlite_log_to_open_connections(tmp_path: Pat
             "from another process",
         ]
     database.dispose()
+
+
+def test_a_new_sqlite_file_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    """New files get 16 KiB pages (bulk scoring's reads and writes); a file made with other
+    pages opens as it is, its rows intact (SQLite cannot change a WAL file's page size)."""
+    fresh = Database.from_url(f"sqlite:///{tmp_path / 'new.db'}")
+    with fresh.transaction() as session:
+        session.execute(text("CREATE TABLE t (a INTEGER)"))
+        assert session.execute(text("PRAGMA page_size")).scalar() == SQLITE_PAGE_SIZE
+    fresh.dispose()
+    old = tmp_path / "old.db"
+    subprocess.run([sys.executable, "-c", _OLD_FILE, str(old)], check=True)
+    kept = Database.from_url(f"sqlite:///{old}")
+    with kept.transaction() as session:
+        assert session.execute(text("PRAGMA page_size")).scalar() == 4096
+        assert session.execute(text("SELECT a FROM t")).scalar() == 7
+    kept.dispose()
+
+
+_OLD_FILE = """
+import sqlite3, sys
+made = sqlite3.connect(sys.argv[1], isolation_level=None)
+made.execute("PRAGMA page_size=4096")
+made.execute("PRAGMA journal_mode=WAL")
+made.execute("CREATE TABLE t (a INTEGER)")
+made.execute("INSERT INTO t VALUES (7)")
+made.close()
+"""
+
+
+def test_a_bulk_writer_can_have_a_larger_page_cache(tmp_path: Path) -> None:
+    """``page_cache_mib`` sizes every connection's cache; without it SQLite's default holds."""
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    for database, expected in ((Database.from_url(url, page_cache_mib=64), -64 * 1024),
+                               (Database.from_url(url), -2000)):  # fmt: skip
+        with database.transaction(write=False) as session:
+            assert session.execute(text("PRAGMA cache_size")).scalar() == expected
+        database.dispose()

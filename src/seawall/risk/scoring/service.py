@@ -37,6 +37,10 @@ from seawall.risk.watchlists import Screener
 from seawall.risk.watchlists.store import active_entries
 
 CHUNK = 100_000  # versions per bulk step: one transaction, one model call, one history pass
+# The writing process's SQLite page cache. A chunk's transaction dirties some 150 MiB of
+# pages; in SQLite's default 2 MiB cache they were spilled to the log mid-transaction, the
+# indexes' pages again and again, and read back.
+WRITER_PAGE_CACHE_MIB = 256
 
 
 def build_scorer(session: Session, settings: Settings) -> Scorer:
@@ -213,7 +217,7 @@ def _open(url: str) -> None:
     # collector rescanning them took as much of its time as SQLite's page reads.
     gc.freeze()
     gc.disable()
-    _OPENED.append(Database.from_url(url))
+    _OPENED.append(Database.from_url(url, page_cache_mib=WRITER_PAGE_CACHE_MIB))
 
 
 def _write_file(path: Path) -> int:
