@@ -120,7 +120,7 @@ def _score_ids(
         findings = all_findings(session)
         history = store.full_history(session, findings)
     today = utcnow().date()
-    parts = [ids[start : start + chunk] for start in range(0, len(ids), chunk)]
+    parts = _parts(ids, chunk)
     with cycle_collector_paused(), _writer(database, chunks=len(parts)) as write:
         written: Future[int] | None = None
         for raw, slim in _read_ahead(database, parts):
@@ -135,6 +135,18 @@ def _score_ids(
         if written is not None:
             advance(written.result())
     return len(ids)
+
+
+def _parts(ids: Sequence[int], chunk: int) -> list[Sequence[int]]:
+    """``ids`` in parts of ``chunk``, the first and the last a quarter of that when there are
+    more than one: nothing overlaps the first part's read or the last one's write (3.7 s of a
+    million filings' 40 s in parts of 100,000)."""
+    if len(ids) <= chunk:
+        return [ids] if ids else []
+    edge = max(1, chunk // 4)
+    body = ids[edge : len(ids) - edge]
+    middle = [body[start : start + chunk] for start in range(0, len(body), chunk)]
+    return [ids[:edge], *middle, ids[len(ids) - edge :]]
 
 
 def _read_ahead(

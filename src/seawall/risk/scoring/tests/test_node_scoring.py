@@ -23,7 +23,7 @@ from seawall.exams.tests.factories import exam_row, write_jsonl
 from seawall.filings.tests.factories import filing_document
 from seawall.risk.scoring import configuration, parties, store
 from seawall.risk.scoring.models import AssessedSeal, Assessment, PartyHistory
-from seawall.risk.scoring.service import _score_ids, rescore_in_play, score_pending
+from seawall.risk.scoring.service import _parts, _score_ids, rescore_in_play, score_pending
 
 URL = "/api/v1/filings"
 
@@ -167,7 +167,8 @@ def test_bulk_scoring_in_many_chunks_agrees_with_the_post(
         for table in (AssessedSeal, Assessment, PartyHistory):
             session.execute(delete(table))
         ids = store.unscored_ids(session)
-    # Three chunks: written by a process of its own, which opens the database itself.
+    # Four parts (short first and last ones), written by a process of its own, which opens
+    # the database itself.
     assert _score_ids(database, settings, ids, lambda _units: None, chunk=2) == 5
     assert {row.filing_version_id: row.explanation for row in _assessments(database)} == posted
     with database.transaction() as session:
@@ -240,3 +241,12 @@ def test_only_filings_in_play_are_rescored(
     node = Node(settings)
     assert rescore_in_play(node, actor="test") == 1  # the active one; not the cancelled
     assert rescore_in_play(node, actor="test") == 0  # already under the new generation
+
+
+def test_bulk_parts_cover_every_version_once_in_order_with_short_ends() -> None:
+    ids = list(range(1_000))
+    parts = _parts(ids, 100)
+    assert [i for part in parts for i in part] == ids
+    assert [len(part) for part in parts] == [25] + [100] * 9 + [50, 25]
+    assert _parts(ids[:100], 100) == [ids[:100]]  # one part: nothing to overlap
+    assert _parts([], 100) == []
