@@ -80,12 +80,12 @@ SQLITE_PAGE_SIZE = 16_384
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers go on while the single writer writes; foreign keys are off by default.
     cursor = dbapi_connection.cursor()
     # Pages of 16 KiB rather than 4: a quarter of the reads and log writes, and shallower
-    # trees, for a million stored documents of 2 KB and their assessments (bulk scoring wrote
-    # a chunk in 25% less time). It only applies to a new file: WAL fixes a file's page size.
+    # trees, for a million stored documents of 2 KB and their assessments (300,000 of them
+    # inserted in 25% less time). Only a new file takes it: WAL fixes a file's page size.
     cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
+    # WAL lets readers go on while the single writer writes; foreign keys are off by default.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
