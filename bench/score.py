@@ -9,10 +9,10 @@ padded to ``--entries`` entries, the shipped harmonized and CA packs, and an act
 (trained on a sample of the stored filings, labelled from the simulator's truth). Then:
 
 1. ``seawall score`` over every stored version: wall time, filings/s, peak memory of the process;
-2. the scoring step of a POST (``score_posted``: history queries, features, rules, screening,
-   model, writing the assessment) on 2,000 stored versions, each inside a transaction that has
-   run a statement already (as a POST's has): p50 and p99, with the commit's and the whole
-   transaction's beside it.
+2. the scoring step of a POST (``score_posted``: look-ups, features, rules, screening,
+   model, writing the assessment) on 2,000 stored versions, handed over as a POST has them,
+   each inside a transaction that has run a statement already (as a POST's has): p50 and
+   p99, with the commit's and the whole transaction's beside it.
 
 ``--keep DIR`` keeps the set-up node in DIR (and the PostgreSQL database) and reuses it on the
 next run (set-up takes minutes at 1M filings: simulation and ingest). Peak memory is the
@@ -39,7 +39,8 @@ from sqlalchemy import delete, select, text
 
 from seawall.core.database import Database
 from seawall.core.settings import Settings
-from seawall.filings.models import Filing
+from seawall.filings.models import Filing, FilingVersion
+from seawall.filings.service import AcceptedVersion
 from seawall.risk.model import default_spec, train
 from seawall.risk.rules.norms import build_norms, goods_frame
 from seawall.risk.rules.vectorized import RULE_SCORE
@@ -157,15 +158,21 @@ def posts(settings: Settings) -> None:
     """
     database = Database.from_url(settings.url)
     with database.transaction() as session:
-        keys = [
-            (row.filing_id, row.version)
+        posted = [
+            AcceptedVersion(row.filing_id, row.version, row.received_at, row.document)
             for row in session.execute(
-                select(Assessment.filing_id, Assessment.version)
+                select(
+                    FilingVersion.filing_id,
+                    FilingVersion.version,
+                    FilingVersion.received_at,
+                    FilingVersion.document,
+                )
+                .join(Assessment, Assessment.filing_version_id == FilingVersion.id)
                 .order_by(Assessment.received_at.desc())
                 .limit(POSTS)
             )
         ]
-        chosen = Assessment.filing_id.in_([k[0] for k in keys])
+        chosen = Assessment.filing_id.in_([one.filing_id for one in posted])
         # Seals first: they have no foreign key to cascade from their assessment.
         gone = select(Assessment.id).where(chosen)
         session.execute(delete(AssessedSeal).where(AssessedSeal.assessment_id.in_(gone)))
@@ -174,18 +181,18 @@ def posts(settings: Settings) -> None:
     with database.transaction(write=False) as session:
         scorer = build_scorer(session, settings)
     step, commit, whole = [], [], []
-    for key in reversed(keys):
+    for one in reversed(posted):
         begun = time.perf_counter()
         with database.transaction() as session:
             session.execute(text("SELECT 1"))
             start = time.perf_counter()
-            score_posted(session, scorer, [key])
+            score_posted(session, scorer, [one])
             scored = time.perf_counter()
         done = time.perf_counter()
         step.append(scored - start)
         commit.append(done - scored)
         whole.append(done - begun)
-    print(f"POST scoring step, {len(keys):,} filings one at a time, in the POST's transaction: "
+    print(f"POST scoring step, {len(posted):,} filings one at a time, in the POST's transaction: "
           f"{percentiles(step)}; its commit: {percentiles(commit)}; "
           f"the transaction in all: {percentiles(whole)}")  # fmt: skip
 

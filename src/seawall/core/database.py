@@ -9,10 +9,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import adbc_driver_postgresql.dbapi as adbc_postgresql
 import polars as pl
@@ -28,7 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, Executable
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING_CONVENTION = {
@@ -251,6 +253,74 @@ def pipelined(session: Session, rows: int) -> Iterator[None]:
         yield
 
 
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch(Generic[T]):
+    """A statement whose rows are wanted, at the driver: its SQL in the driver's parameter
+    style, its parameters, and what the caller makes of the rows (``finish``). An empty
+    ``sql`` sends nothing and finishes no rows. Made by :func:`pairs_fetch`,
+    :func:`ids_fetch` and :func:`statement_fetch`; sent by :func:`fetch_together`."""
+
+    sql: str
+    params: Sequence[Any] | Mapping[str, Any]
+    finish: Callable[[list[tuple[Any, ...]]], T]
+
+    def then(self, make: Callable[[T], U]) -> Fetch[U]:
+        """The same statement, its finished rows then made into something else."""
+        finish = self.finish
+        return Fetch(self.sql, self.params, lambda rows: make(finish(rows)))
+
+
+def fetch_together(session: Session, *fetches: Fetch[Any]) -> list[Any]:
+    """Send ``fetches`` in the session's transaction, in order; what each made of its rows.
+
+    On PostgreSQL they go in one pipeline: one round trip for all of them, where a filing
+    POST's look-ups had taken one each. On SQLite, in the process, one after another.
+    """
+    driver, dialect = _driver(session)
+    sent = [fetch for fetch in fetches if fetch.sql]
+    cursors = [driver.cursor() for _ in sent]
+    try:
+        if dialect.name == "postgresql" and len(sent) > 1:
+            with driver.pipeline():
+                for cursor, fetch in zip(cursors, sent, strict=True):
+                    cursor.execute(fetch.sql, fetch.params)
+            rows = [list(cursor.fetchall()) for cursor in cursors]
+        else:
+            rows = []
+            for cursor, fetch in zip(cursors, sent, strict=True):
+                cursor.execute(fetch.sql, fetch.params)
+                rows.append(list(cursor.fetchall()))
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    answered = iter(rows)
+    return [fetch.finish(next(answered) if fetch.sql else []) for fetch in fetches]
+
+
+def statement_fetch(
+    session: Session, statement: Executable, values: Mapping[str, Any]
+) -> Fetch[list[tuple[Any, ...]]]:
+    """A Core statement with these values bound, as a :class:`Fetch`: compiled once per
+    dialect (keep it in a module constant), its expanding lists filled in per call. Values go
+    to the driver as given, without SQLAlchemy's type processing; rows come back as the
+    driver gives them (see :func:`as_utc`)."""
+    _, dialect = _driver(session)
+    compiled = _compiled(statement, dialect)
+    state = compiled.construct_expanded_state(dict(values))
+    params = state.positional_parameters if compiled.positional else state.parameters
+    return Fetch(state.statement, params, list)
+
+
+@lru_cache(maxsize=64)
+def _compiled(statement: Executable, dialect: Dialect) -> SQLCompiler:
+    assert isinstance(statement, ClauseElement)
+    return cast(SQLCompiler, statement.compile(dialect=dialect))
+
+
 def add_to_counts(
     session: Session,
     table: Table,
@@ -306,24 +376,33 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
     instead of reading them back. SQLite: the ones after the table's largest, safe because a
     writing transaction holds the database's write lock; PostgreSQL: from the id's sequence.
     """
+    ids: list[int] = fetch_together(session, ids_fetch(session, table, count))[0]
+    return ids
+
+
+def ids_fetch(session: Session, table: Table, count: int) -> Fetch[list[int]]:
+    """:func:`reserve_ids` as a :class:`Fetch`, to send with others."""
     if count <= 0:
-        return []
+        return Fetch("", (), lambda _rows: [])
     driver, dialect = _driver(session)
-    cursor = driver.cursor()
-    try:
-        if dialect.name == "postgresql":
-            sequence = _ID_SEQUENCES.get(table.name)
-            if sequence is None:
+    if dialect.name == "postgresql":
+        sequence = _ID_SEQUENCES.get(table.name)
+        if sequence is None:
+            with driver.cursor() as cursor:
                 cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table.name])
                 sequence = _ID_SEQUENCES.setdefault(table.name, cursor.fetchone()[0])
-            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
-            return [int(row[0]) for row in cursor.fetchall()]
-        quote = dialect.identifier_preparer.quote
-        cursor.execute(f"SELECT max(id) FROM {quote(table.name)}")  # noqa: S608
-        start = int(cursor.fetchone()[0] or 0) + 1
-    finally:
-        cursor.close()
-    return list(range(start, start + count))
+        return Fetch(
+            "SELECT nextval(%s) FROM generate_series(1, %s)",
+            [sequence, count],
+            lambda rows: [int(row[0]) for row in rows],
+        )
+
+    def after_largest(rows: list[tuple[Any, ...]]) -> list[int]:
+        start = int(rows[0][0] or 0) + 1
+        return list(range(start, start + count))
+
+    quote = dialect.identifier_preparer.quote
+    return Fetch(f"SELECT max(id) FROM {quote(table.name)}", (), after_largest)  # noqa: S608
 
 
 def _driver(session: Session) -> tuple[Any, Dialect]:
@@ -347,9 +426,23 @@ def rows_by_pairs(
     strings and numbers, looked up by the thousand in a bulk file, where compiling and binding
     an IN list of a thousand values cost more than the query.
     """
+    rows: list[tuple[Any, ...]] = fetch_together(
+        session, pairs_fetch(session, table, keys, pairs, columns)
+    )[0]
+    return rows
+
+
+def pairs_fetch(
+    session: Session,
+    table: Table,
+    keys: tuple[str, str],
+    pairs: set[tuple[Any, Any]],
+    columns: Sequence[str],
+) -> Fetch[list[tuple[Any, ...]]]:
+    """:func:`rows_by_pairs` as a :class:`Fetch`, to send with others."""
     if not pairs:
-        return []
-    driver, dialect = _driver(session)
+        return Fetch("", (), list)
+    _, dialect = _driver(session)
     quote = dialect.identifier_preparer.quote
     first, second = (quote(table.c[name].name) for name in keys)
     names = ", ".join(quote(table.c[name].name) for name in (*keys, *columns))
@@ -379,13 +472,11 @@ def rows_by_pairs(
             f"AND {second} IN ({', '.join('?' * len(seconds))})"
         )
         params = [*firsts, *seconds]
-    cursor = driver.cursor()
-    try:
-        cursor.execute(f"SELECT {names} FROM {quote(table.name)} WHERE {where}", params)  # noqa: S608
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    return [row for row in rows if (row[0], row[1]) in pairs]
+    return Fetch(
+        f"SELECT {names} FROM {quote(table.name)} WHERE {where}",  # noqa: S608
+        params,
+        lambda rows: [row for row in rows if (row[0], row[1]) in pairs],
+    )
 
 
 def _select_by_key(table: Table, key: str, columns: Sequence[str], dialect: Dialect) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 import polars as pl
-from sqlalchemy import Integer, Select, Table, func, select
+from sqlalchemy import Integer, Select, Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from seawall.core.database import rows_by_keys
+from seawall.core.database import Fetch, rows_by_keys, statement_fetch
 from seawall.exams.models import ExamOutcome
 
 _OUTCOMES = cast(Table, ExamOutcome.__table__)
@@ -54,10 +54,29 @@ def findings_by_filing(session: Session, filing_ids: Sequence[int]) -> dict[int,
     # Each examined box's outcome through ``rows_by_keys``: a bulk chunk asks about 100,000
     # filings, which PostgreSQL planned for 3.2 s as 5,000-value IN lists and answers at once
     # from one array. A filing has a few examined boxes at most.
+    return _any_found(
+        rows_by_keys(session, _OUTCOMES, "filing_id", sorted(set(filing_ids)), ("found",))
+    )
+
+
+def findings_fetch(session: Session, filing_ids: Sequence[int]) -> Fetch[dict[int, bool]]:
+    """:func:`findings_by_filing` of a few filings (a POST's amendments), as a ``Fetch`` to
+    send with other look-ups."""
+    if not filing_ids:
+        return Fetch("", (), dict)
+    fetch = statement_fetch(session, _FINDINGS, {"filings": sorted(set(filing_ids))})
+    return fetch.then(_any_found)
+
+
+_FINDINGS = select(ExamOutcome.filing_id, ExamOutcome.found).where(
+    ExamOutcome.filing_id.in_(bindparam("filings", expanding=True))
+)
+
+
+def _any_found(boxes: Sequence[tuple[Any, ...]]) -> dict[int, bool]:
+    """Per filing, whether any of its examined boxes (filing id, found) had a finding."""
     found: dict[int, bool] = {}
-    for filing, box_found in rows_by_keys(
-        session, _OUTCOMES, "filing_id", sorted(set(filing_ids)), ("found",)
-    ):
+    for filing, box_found in boxes:
         found[filing] = found.get(filing, False) or bool(box_found)
     return found
 

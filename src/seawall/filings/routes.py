@@ -70,9 +70,7 @@ def _store(
     hooks: list[service.StoredHook] = request.app.state.filing_hooks
     with node_database(request).transaction() as session:
         answers = service.submit(session, outcomes, settings.lead_times, principal.actor)
-        stored = [
-            (answer.ack["filing_id"], answer.ack["version"]) for answer in answers if answer.fresh
-        ]
+        stored = service.accepted_versions(outcomes, answers)
         for hook in hooks:
             hook(session, stored)
     return [answer.acknowledgement for answer in answers]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, cast
 
 import orjson
@@ -24,9 +24,19 @@ from seawall.filings.intake import Checked, rejected
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
 from seawall.filings.schemas import Acknowledgement, FieldError
 
-# Called in the storing transaction with the (filing id, version) of each version just stored:
-# how other features (risk scoring) act on new filings without filings knowing them.
-StoredHook = Callable[[Session, list[tuple[int, int]]], None]
+
+class AcceptedVersion(NamedTuple):
+    """A version just stored, as the hooks see it: they need not read it back."""
+
+    filing_id: int
+    version: int
+    received_at: datetime  # in UTC
+    document: str  # JSON text, as stored
+
+
+# Called in the storing transaction with each version just stored: how other features (risk
+# scoring) act on new filings without filings knowing them.
+StoredHook = Callable[[Session, list[AcceptedVersion]], None]
 _FILINGS = cast(Table, Filing.__table__)
 _VERSIONS = cast(Table, FilingVersion.__table__)
 TABLES = (_FILINGS, _VERSIONS)  # what storing filings writes (beside the audit log)
@@ -301,6 +311,22 @@ def _event(actor: str, version: _Version) -> Event:
     action = "filing:submitted" if version.number == 1 else "filing:amended"
     detail = {"version": version.number, "submission_id": version.submission.submission_id}
     return Event(actor, action, "filing", str(version.ack["filing_id"]), detail)
+
+
+def accepted_versions(
+    outcomes: Sequence[Checked | Acknowledgement], answers: Sequence[Answer]
+) -> list[AcceptedVersion]:
+    """The versions :func:`submit` stored, from its ``outcomes`` and its answers to them."""
+    return [
+        AcceptedVersion(
+            answer.ack["filing_id"],
+            answer.ack["version"],
+            answer.ack["timeliness"]["received_at"].astimezone(UTC),
+            outcome.document,
+        )
+        for outcome, answer in zip(outcomes, answers, strict=True)
+        if answer.fresh and isinstance(outcome, Checked)
+    ]
 
 
 def submit(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,8 +11,21 @@ from pathlib import Path
 from typing import cast
 
 import polars as pl
+import psycopg
 import pytest
-from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, select, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    select,
+    text,
+    update,
+)
 
 from seawall.core.accounts.models import User
 from seawall.core.audit.models import AuditEntry
@@ -19,15 +33,20 @@ from seawall.core.database import (
     BULK_ROWS,
     SQLITE_PAGE_SIZE,
     Database,
+    Fetch,
     UtcDateTime,
     add_to_counts,
+    fetch_together,
     frame_by_keys,
+    ids_fetch,
     insert_frame,
     insert_values,
+    pairs_fetch,
     pipelined,
     reserve_ids,
     rows_by_keys,
     rows_by_pairs,
+    statement_fetch,
     utcnow,
 )
 
@@ -67,6 +86,53 @@ def test_rows_by_pairs_finds_the_pairs_and_not_their_crossings(
         found = rows_by_pairs(session, _USERS, ("name", "role"), asked, ["id"])
     # ("bo", "filer") and ("zed", "analyst") cross to ("bo", "analyst"): not asked for.
     assert found == [("ana", "analyst", ids[0])]
+
+
+_RENAMED = (
+    update(_USERS)
+    .where(_USERS.c.name.in_(bindparam("names", expanding=True)))
+    .values(name=_USERS.c.name + "!")
+    .returning(_USERS.c.id, _USERS.c.name)
+)
+
+
+def test_fetches_sent_together_answer_each_in_order(database: Database) -> None:
+    # A POST's look-ups: on PostgreSQL one pipeline, on SQLite one after another; each must
+    # answer as it would alone, and a write among them (last) must see and leave the rows
+    # as sent.
+    columns = ("id", "name", "role", "created_at", "active")
+    with database.transaction() as session:
+        ids = reserve_ids(session, _USERS, 3)
+        rows = [
+            (id_, name, "analyst", utcnow(), True) for id_, name in zip(ids, "abc", strict=True)
+        ]
+        insert_values(session, _USERS, columns, rows)
+        pairs, nothing, reserved, renamed = fetch_together(
+            session,
+            pairs_fetch(session, _USERS, ("name", "role"), {("a", "analyst")}, ["id"]),
+            pairs_fetch(session, _USERS, ("name", "role"), set(), ["id"]),
+            ids_fetch(session, _USERS, 2).then(len),
+            statement_fetch(session, _RENAMED, {"names": ["b", "c", "z"]}),
+        )
+        alone = rows_by_pairs(session, _USERS, ("name", "role"), {("a!", "analyst")}, ["id"])
+        names = set(session.scalars(select(User.name)))
+    assert pairs == [("a", "analyst", ids[0])]
+    assert nothing == []
+    assert reserved == 2
+    assert sorted(renamed) == [(ids[1], "b!"), (ids[2], "c!")]
+    assert alone == []
+    assert names == {"a", "b!", "c!"}
+
+
+def test_a_failed_fetch_among_others_fails_the_call(database: Database) -> None:
+    # Pipelined or not, an error in any one is the caller's to handle (the POST's savepoint),
+    # not a silent empty answer.
+    with pytest.raises((sqlite3.Error, psycopg.Error)), database.transaction() as session:
+        fetch_together(
+            session,
+            ids_fetch(session, _USERS, 1),
+            Fetch("SELECT no_such_column FROM users", (), list),
+        )
 
 
 @pytest.mark.parametrize("count", [2, 50], ids=["a POST's few rows", "a batch's many"])

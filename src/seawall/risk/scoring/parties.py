@@ -21,7 +21,7 @@ from typing import cast
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from seawall.core.database import add_to_counts, rows_by_keys, rows_by_pairs
+from seawall.core.database import Fetch, add_to_counts, pairs_fetch, rows_by_keys
 from seawall.exams.queries import found_filing_ids
 from seawall.risk.scoring.models import PARTY_KEY_LENGTH, Assessment, PartyHistory
 
@@ -31,15 +31,32 @@ _ASSESSMENTS = cast(Table, Assessment.__table__)
 
 Party = tuple[str, str, bool]  # one scored filing: shipper key, consignee key, found
 Tally = dict[tuple[str, str], list[int]]  # (role, party key): [filings, findings]
+Counts = dict[tuple[str, str], tuple[int, int]]  # (role, party key): (filings, findings)
 
 
-def counts(session: Session, shipper_key: str, consignee_key: str) -> dict[str, tuple[int, int]]:
-    """The (filings, findings) of the shipper and of the consignee, by role; (0, 0) if new."""
-    wanted = {("shipper", shipper_key[:PARTY_KEY_LENGTH]),
-              ("consignee", consignee_key[:PARTY_KEY_LENGTH])}  # fmt: skip
-    rows = rows_by_pairs(session, TABLE, ("role", "party_key"), wanted, ("filings", "findings"))
-    found = {role: (int(filings), int(findings)) for role, _, filings, findings in rows}
-    return {role: found.get(role, (0, 0)) for role in ROLES}
+def counts_fetch(session: Session, filings: Iterable[tuple[str, str]]) -> Fetch[Counts]:
+    """The (filings, findings) of the parties of filings given by (shipper key, consignee
+    key), by (role, party key), as a ``Fetch`` to send with other look-ups; a party never
+    counted is absent."""
+    wanted = {party for shipper, consignee in filings for party in _roles(shipper, consignee)}
+    fetch = pairs_fetch(session, TABLE, ("role", "party_key"), wanted, ("filings", "findings"))
+    return fetch.then(
+        lambda rows: {(role, key): (int(filings), int(found)) for role, key, filings, found in rows}
+    )
+
+
+def known(counts: Counts, shipper_key: str, consignee_key: str) -> dict[str, tuple[int, int]]:
+    """The (filings, findings) of a filing's shipper and consignee in ``counts``, by role;
+    (0, 0) for a party never counted."""
+    parties = zip(ROLES, _roles(shipper_key, consignee_key), strict=True)
+    return {role: counts.get(party, (0, 0)) for role, party in parties}
+
+
+def _roles(shipper_key: str, consignee_key: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The two parties' (role, key) as the counts store them (keys cut to the column)."""
+    shipper = ("shipper", shipper_key[:PARTY_KEY_LENGTH])
+    consignee = ("consignee", consignee_key[:PARTY_KEY_LENGTH])
+    return shipper, consignee
 
 
 def count(session: Session, current: Iterable[Party], replaced: Iterable[Party] = ()) -> None:

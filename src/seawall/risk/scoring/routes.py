@@ -18,7 +18,7 @@ from seawall.core.database import Database
 from seawall.core.problems import Problem
 from seawall.core.settings import Settings
 from seawall.core.web import node_database
-from seawall.filings.service import StoredHook
+from seawall.filings.service import AcceptedVersion, StoredHook
 from seawall.risk.scoring.models import Assessment
 from seawall.risk.scoring.schemas import AssessmentView
 from seawall.risk.scoring.service import ScorerCache, score_posted
@@ -44,7 +44,7 @@ def install(app: FastAPI, settings: Settings, database: Database) -> StoredHook:
 
     app.router.on_startup.append(warm)
 
-    def score(session: Session, stored: list[tuple[int, int]]) -> None:
+    def score(session: Session, stored: list[AcceptedVersion]) -> None:
         if not stored:
             return
         # A savepoint: should scoring fail, the filing is still stored (and acknowledged), and
@@ -53,7 +53,10 @@ def install(app: FastAPI, settings: Settings, database: Database) -> StoredHook:
             with session.begin_nested():
                 score_posted(session, cache.get(session), stored)
         except Exception:  # noqa: BLE001 - any failure: the filing stands, scored later
-            _log.exception("scoring filings %s failed; left for `seawall score`", stored)
+            _log.exception(
+                "scoring filings %s failed; left for `seawall score`",
+                [(one.filing_id, one.version) for one in stored],
+            )
 
     return score
 

@@ -28,6 +28,7 @@ from seawall.core.memory import cycle_collector_paused
 from seawall.core.node import Node
 from seawall.core.settings import Settings
 from seawall.exams.queries import all_findings
+from seawall.filings.service import AcceptedVersion
 from seawall.risk.rules.norms import EMPTY_NORMS
 from seawall.risk.rules.store import active_rules
 from seawall.risk.scoring import configuration, documents, parties, store
@@ -87,18 +88,19 @@ class ScorerCache:
             return self._scorer
 
 
-def score_posted(session: Session, scorer: Scorer, keys: Sequence[tuple[int, int]]) -> None:
-    """Score the versions a POST just stored, by (filing id, version), in its transaction."""
-    versions = store.versions_by_number(session, keys)
-    if not versions:
+def score_posted(session: Session, scorer: Scorer, accepted: Sequence[AcceptedVersion]) -> None:
+    """Score the versions a POST just stored, in its transaction: on PostgreSQL one round trip
+    looks up what they need (``store.look_up_posted``) and one writes the assessments."""
+    if not accepted:
         return
+    posted = store.look_up_posted(session, accepted)
     today = utcnow().date()
     assessed = [
-        scorer.assess_one(v.input, store.history_of(session, v.document, v.received_at), today)
-        for v in versions
+        scorer.assess_one(version.input, history, today)
+        for version, history in zip(posted.versions, posted.histories, strict=True)
     ]
-    stored = [store.stored_of(v) for v in versions]
-    store.save(session, stored, assessed, scorer.generation, fresh=True)
+    stored = [store.stored_of(version) for version in posted.versions]
+    store.save(session, stored, assessed, scorer.generation, posted.taken)
 
 
 def _score_ids(

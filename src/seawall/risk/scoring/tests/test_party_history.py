@@ -178,6 +178,6 @@ def test_a_failed_write_is_undone_to_its_savepoint_and_the_transaction_goes_on(
     refused = (psycopg.errors.NotNullViolation, sqlite3.IntegrityError)
     with database.transaction() as session:
         with pytest.raises(refused), session.begin_nested():
-            store.save(session, [ghost], [assessed], 0, fresh=True)
+            store.save(session, [ghost], [assessed], 0, store.Taken([10**9], {}, []))
         session.add(PartyHistory(role="shipper", party_key="CA|after", filings=1, findings=0))
     assert _counts(database) == {("shipper", "CA|after"): (1, 0)}
