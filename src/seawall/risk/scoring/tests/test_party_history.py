@@ -181,3 +181,36 @@ def test_a_failed_write_is_undone_to_its_savepoint_and_the_transaction_goes_on(
             store.save(session, [ghost], [assessed], 0, store.Taken([10**9], {}, []))
         session.add(PartyHistory(role="shipper", party_key="CA|after", filings=1, findings=0))
     assert _counts(database) == {("shipper", "CA|after"): (1, 0)}
+
+
+def test_a_batch_with_an_amendment_scores_each_version_and_keeps_the_counts(
+    client: TestClient, auth: KeyFactory, database: Database, database_url: str, tmp_path: Path
+) -> None:
+    # A batch's versions are looked up together (one round trip on PostgreSQL): each gets its
+    # assessment, the amendment takes over from its filing's earlier one, and the counts
+    # follow as if they had come one by one.
+    filer = auth(Role.FILER)
+    first = filing_document()
+    assert client.post(URL, json=first, headers=filer).status_code == 201
+    _found(database_url, tmp_path, first)
+    amended = first | {"submission_id": first["submission_id"] + "-A"}
+    amended["parties"] = first["parties"] | {"shipper": {**first["parties"]["shipper"],
+                                                        "name": "Other Exports Ltd"}}  # fmt: skip
+    sibling = filing_document()
+    sibling["parties"]["shipper"] = first["parties"]["shipper"]
+    answer = client.post(f"{URL}/batch", json=[amended, sibling], headers=filer)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["accepted"] == 2
+    with database.transaction(write=False) as session:
+        rows = session.execute(
+            select(Assessment.document_number, Assessment.version, Assessment.current)
+        ).all()
+    assert sorted(rows) == sorted([
+        (first["transport_document"]["number"], 1, False),
+        (first["transport_document"]["number"], 2, True),
+        (sibling["transport_document"]["number"], 1, True),
+    ])  # fmt: skip
+    counts = _counts(database)
+    assert counts[_key(first, "shipper")] == (1, 0)  # the sibling's; the amendment moved away
+    assert counts[_key(amended, "shipper")] == (1, 1)  # the finding moved with it
+    assert _recounted(database) == 0
