@@ -20,7 +20,8 @@ import polars as pl
 from seawall.risk.backtest.mapping import LABEL, TIME, BacktestError, ColumnMap, map_frame
 from seawall.risk.backtest.metrics import at_rate
 from seawall.risk.backtest.parties import with_party_history
-from seawall.risk.model import TrainingError, default_spec, train
+from seawall.risk.backtest.profiles import profile_names, with_profiles
+from seawall.risk.model import TrainingError, default_spec, train, with_derived
 from seawall.risk.rules import packs
 from seawall.risk.rules.vectorized import RULE_SCORE, RULES_HIT, FrameRule, score_frame
 
@@ -116,7 +117,10 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
         raise BacktestError(
             f"split date {split} is outside the data, which runs from {first!s} to {last!s}"
         )
-    frame = with_party_history(frame, mapping, boundary)
+    frame = with_derived(with_party_history(frame, mapping, boundary))
+    categories = default_spec(frame.filter(before), extra=mapped.extras).categorical
+    frame = with_profiles(frame, categories, boundary)
+    extras = [*mapped.extras, *(name for column in categories for name in profile_names(column))]
     # Today's rules on every row: the question is what the pack would have selected, and an
     # outside file's dates often precede every rule's effective date (none would fire).
     in_force = packs.in_effect(packs.shipped_pack("harmonized").rules, date.today())
@@ -124,8 +128,8 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
     past, future = frame.filter(before), frame.filter(~before)
     if not past.get_column(LABEL).any():
         raise BacktestError(f"no positive {label!r} among the {past.height} rows before {split}")
-    base = default_spec(past, extra=mapped.extras)
-    with_rules = default_spec(past, extra=[*mapped.extras, RULE_SCORE])
+    base = default_spec(past, extra=extras)
+    with_rules = default_spec(past, extra=[*extras, RULE_SCORE])
     try:
         alone = train(past, label=LABEL, time=TIME, spec=base, seed=seed)
         combined = train(past, label=LABEL, time=TIME, spec=with_rules, seed=seed)

@@ -3,7 +3,7 @@
 See docs/model.md.
 """
 
-from seawall.risk.model.encoding import FeatureSpec, default_spec
+from seawall.risk.model.encoding import FeatureSpec, default_spec, with_derived
 from seawall.risk.model.trained import Prediction, Reason, TrainedModel, load
 from seawall.risk.model.training import (
     TrainingError,
@@ -25,4 +25,5 @@ __all__ = [
     "selection_weights",
     "time_split",
     "train",
+    "with_derived",
 ]

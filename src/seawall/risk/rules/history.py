@@ -95,9 +95,13 @@ def filings_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame([{n: row[n] for n in FILINGS_SCHEMA} for row in rows], FILINGS_SCHEMA)
 
 
-def _prior(
+def prior_counts(
     history: pl.LazyFrame, filings: pl.LazyFrame, role: str, start: datetime | None
 ) -> pl.LazyFrame:
+    """Per filing (``key``), the history rows received strictly before it that share its
+    ``<role>_key``, and the findings among them: ``<role>_prior_filings`` and
+    ``<role>_prior_findings``, null where its ``<role>_key`` is null. ``start`` is the
+    earliest filing's receipt. A party's role here, or any value a backtest profiles."""
     # Each filing's earlier filings and findings of its party, in two parts. History received
     # before ``start`` (the earliest filing) is earlier than every filing: plain counts per
     # party. The rest (in bulk scoring, the chunk itself) needs running counts in time order,
@@ -196,7 +200,8 @@ def history_features(history: pl.DataFrame | pl.LazyFrame,
     """
     past, now = history.lazy(), filings.lazy()
     start = now.select(pl.col("received_at").min()).collect().item()
-    shipper, consignee = _prior(past, now, "shipper", start), _prior(past, now, "consignee", start)
+    shipper = prior_counts(past, now, "shipper", start)
+    consignee = prior_counts(past, now, "consignee", start)
     return (
         now.select("key")
         .join(shipper, on="key", how="left")
