@@ -69,8 +69,9 @@ def backtest_command(
     try:
         chosen = parse_rates(rates)
         columns = load_mapping(mapping)
-        as_text = [columns.time] if columns.time_format else []
-        report = backtest(read_data(data, as_text), columns, label, split, chosen, seed)
+        report = backtest(
+            read_data(data, columns.text_columns()), columns, label, split, chosen, seed
+        )
     except BacktestError as error:
         raise _fail(str(error)) from None
     if as_json:

@@ -35,8 +35,18 @@ class ColumnMap(BaseModel):
     list_separator: str = ";"  # splits a text column feeding a list feature
     # role (shipper, consignee) -> the column naming that party: gives the history features
     parties: dict[Literal["shipper", "consignee"], str] = Field(default_factory=dict)
+    # extra columns read as categories whatever their type: identifiers written as numbers
+    categories: list[str] = Field(default_factory=list)
+
+    def text_columns(self) -> list[str]:
+        """The columns a CSV keeps as written, not as numbers: the time when it has a format,
+        the categories, and the commodity codes (an HS code read as a number loses its
+        leading zero: 010121 would become 10121, chapter "10")."""
+        codes = [self.features[name] for name in _CODES if name in self.features]
+        return [*([self.time] if self.time_format else []), *self.categories, *codes]
 
 
+_CODES = ("hs_codes", "hs_headings", "hs_chapters")  # HS codes: digits in pairs, 0 may lead
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 _UNSAFE = re.compile(r"[^0-9A-Za-z_]+")  # LightGBM refuses JSON punctuation in feature names
@@ -81,6 +91,11 @@ def as_bool(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 def _feature(name: str, source: str, dtype: pl.DataType, separator: str) -> pl.Expr:
     column = pl.col(source)
+    if name in _CODES and dtype.is_integer():
+        # A file that stores HS codes as numbers (Parquet) lost the leading zero of chapters
+        # 01 to 09: their digits come in pairs, so an odd count means one zero is missing.
+        digits = column.cast(pl.String)
+        column = pl.when(digits.str.len_chars() % 2 == 1).then("0" + digits).otherwise(digits)
     kind = CATALOGUE[name].type
     if kind == FeatureType.BOOL:
         return as_bool(column, dtype).alias(name)
@@ -121,7 +136,7 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
         source: f"feature {name}" for name, source in mapping.features.items()
     } | dict.fromkeys(mapping.key, "key") | {
         source: f"party {role}" for role, source in mapping.parties.items()
-    }  # fmt: skip
+    } | dict.fromkeys(mapping.categories, "categories")  # fmt: skip
     missing = [
         f"{column} ({role})" for column, role in wanted.items() if column not in data.columns
     ]
@@ -129,6 +144,13 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
         raise BacktestError(f"columns not in the data file: {', '.join(missing)}")
     if label in mapping.features.values() or label == mapping.time:
         raise BacktestError(f"the label column {label!r} is also mapped as a feature or the time")
+    used = {label, mapping.time, *mapping.features.values(), *mapping.ignore}
+    taken = [column for column in mapping.categories if column in used]
+    if taken:
+        raise BacktestError(
+            f"categories: {', '.join(taken)}: already the label, the time, a mapped feature or "
+            "ignored (categories name extra columns)"
+        )
     schema = data.schema
     columns: list[pl.Expr] = []
     for name in CATALOGUE:
@@ -137,12 +159,13 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
             columns.append(pl.lit(None, dtype=_POLARS[CATALOGUE[name].type]).alias(name))
         else:
             columns.append(_feature(name, source, schema[source], mapping.list_separator))
-    used = {label, mapping.time, *mapping.features.values(), *mapping.ignore}
     extras: list[pl.Expr] = []
     for column, dtype in schema.items():
         if column in used:
             continue
-        if dtype.is_numeric() or dtype in (pl.Boolean, pl.String, pl.Categorical):
+        if column in mapping.categories:
+            extras.append(pl.col(column).cast(pl.String).alias("x_" + _UNSAFE.sub("_", column)))
+        elif dtype.is_numeric() or dtype in (pl.Boolean, pl.String, pl.Categorical):
             cast = (
                 pl.Float64
                 if dtype == pl.Boolean

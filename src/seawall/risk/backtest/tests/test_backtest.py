@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from typer.testing import CliRunner
 
 from seawall.risk.backtest import at_rate
 from seawall.risk.backtest.cli import app as backtest_app
-from seawall.risk.backtest.run import _no_twin
+from seawall.risk.backtest.mapping import BacktestError, ColumnMap, load_mapping, map_frame
+from seawall.risk.backtest.run import _no_twin, read_data
 
 MAPPING = """\
 time: declared_on
@@ -222,3 +224,57 @@ def test_a_date_that_does_not_fit_the_time_format_is_named(
     assert code == 2
     assert "data row 8: '13/31/2025' does not fit time_format '%m/%d/%Y'" in err
     assert "Traceback" not in out + err
+
+
+CODED = """\
+time: day
+features:
+  hs_codes: hs
+categories: [office]
+"""
+
+
+def _mapping_of(folder: Path, text: str) -> ColumnMap:
+    path = folder / "map.yaml"
+    path.write_text(text)
+    return load_mapping(path)
+
+
+def _coded(tmp_path: Path) -> pl.DataFrame:
+    """Codes written with leading zeros: a live-animals HS code and zero-padded offices."""
+    data = tmp_path / "coded.csv"
+    data.write_text(
+        "day,hs,office,seized\n2025-01-02,010121,0042,true\n2025-01-03,850440,7,false\n"
+    )
+    columns = _mapping_of(tmp_path, CODED)
+    return map_frame(read_data(data, columns.text_columns()), columns, "seized").frame
+
+
+def test_codes_and_categories_keep_their_leading_zeros(tmp_path: Path) -> None:
+    frame = _coded(tmp_path)
+    assert frame["hs_chapters"].to_list() == [["01"], ["85"]]
+    assert frame["hs_headings"].to_list() == [["0101"], ["8504"]]
+    # An office written as a number is a category, not a quantity.
+    assert frame["x_office"].to_list() == ["0042", "7"]
+
+
+def test_hs_codes_stored_as_numbers_get_back_their_leading_zero(tmp_path: Path) -> None:
+    data = pl.DataFrame({"day": [date(2025, 1, 2)] * 2, "hs": [10121, 850440], "seized": [1, 0]})
+    frame = map_frame(data, _mapping_of(tmp_path, CODED.replace("[office]", "[]")), "seized")
+    assert frame.frame["hs_chapters"].to_list() == [["01"], ["85"]]
+
+
+@pytest.mark.parametrize(
+    ("categories", "message"),
+    [
+        ("[branch]", "columns not in the data file: branch (categories)"),
+        ("[hs]", "categories: hs: already the label, the time, a mapped feature or ignored"),
+    ],
+)
+def test_a_category_column_must_be_an_extra_column_of_the_file(
+    tmp_path: Path, categories: str, message: str
+) -> None:
+    data = pl.DataFrame({"day": [date(2025, 1, 2)], "hs": ["010121"], "seized": [1]})
+    mapping = _mapping_of(tmp_path, CODED.replace("[office]", categories))
+    with pytest.raises(BacktestError, match=re.escape(message)):
+        map_frame(data, mapping, "seized")
