@@ -26,7 +26,7 @@ from seawall.risk.backtest.mapping import LABEL, TIME
 from seawall.risk.rules.history import prior_counts
 
 PRIOR_ROWS = 10  # the base rate's weight in a value's rate, in rows (an m-estimate's m)
-_ROW = "key"
+_ROW = "key"  # the column ``prior_counts`` names each row by
 
 
 def profile_names(column: str) -> tuple[str, str]:
