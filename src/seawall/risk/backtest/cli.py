@@ -69,9 +69,7 @@ def backtest_command(
     try:
         chosen = parse_rates(rates)
         columns = load_mapping(mapping)
-        report = backtest(
-            read_data(data, columns.text_columns()), columns, label, split, chosen, seed
-        )
+        report = backtest(read_data(data, columns), columns, label, split, chosen, seed)
     except BacktestError as error:
         raise _fail(str(error)) from None
     if as_json:

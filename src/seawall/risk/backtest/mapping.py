@@ -37,6 +37,9 @@ class ColumnMap(BaseModel):
     parties: dict[Literal["shipper", "consignee"], str] = Field(default_factory=dict)
     # extra columns read as categories whatever their type: identifiers written as numbers
     categories: list[str] = Field(default_factory=list)
+    # how a CSV is written: its field separator, and whether decimals have a comma (3,5)
+    separator: str = Field(default=",", min_length=1, max_length=1)
+    decimal_comma: bool = False
 
     def text_columns(self) -> list[str]:
         """The columns a CSV keeps as written, not as numbers: the time when it has a format,

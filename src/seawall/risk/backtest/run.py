@@ -8,6 +8,7 @@ score level). See docs/backtest.md.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -28,17 +29,22 @@ from seawall.risk.rules.vectorized import RULE_SCORE, RULES_HIT, FrameRule, scor
 METHODS = ("random", "rules", "model", "combined")
 
 
-def read_data(path: Path, texts: Sequence[str] = ()) -> pl.DataFrame:
-    """A CSV or Parquet declarations file as a frame (the suffix chooses); the CSV columns
-    named in ``texts`` are kept as text (a time column the mapping gives a format for)."""
+def read_data(path: Path, mapping: ColumnMap) -> pl.DataFrame:
+    """A CSV or Parquet declarations file as a frame (the suffix chooses). A CSV is read with
+    the mapping's ``separator`` and ``decimal_comma``, its ``text_columns`` as written."""
     if not path.is_file():
         raise BacktestError(f"data file {path}: no such file")
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            kept = dict.fromkeys(texts, pl.String())
+            _check_separator(path, mapping.separator)
             return pl.read_csv(
-                path, infer_schema_length=10_000, try_parse_dates=True, schema_overrides=kept
+                path,
+                separator=mapping.separator,
+                decimal_comma=mapping.decimal_comma,
+                infer_schema_length=10_000,
+                try_parse_dates=True,
+                schema_overrides=dict.fromkeys(mapping.text_columns(), pl.String()),
             )
         if suffix in (".parquet", ".pq"):
             return pl.read_parquet(path)
@@ -46,6 +52,26 @@ def read_data(path: Path, texts: Sequence[str] = ()) -> pl.DataFrame:
         first = str(error).strip().splitlines()[0]
         raise BacktestError(f"data file {path}: cannot read it ({first})") from None
     raise BacktestError(f"data file {path}: expected .csv or .parquet, not {suffix or 'no suffix'}")
+
+
+def _check_separator(path: Path, separator: str) -> None:
+    """A CSV whose header has no ``separator`` but another one was written with that other
+    (spreadsheets in many countries write ";"): say which to give, rather than fail on its
+    first row or name every mapped column as missing."""
+    with path.open("rb") as file:
+        header = file.readline(_HEADER_BYTES).decode("utf-8", errors="replace")
+    if separator in header:
+        return
+    others = [mark for mark in (";", "\t", "|", ",") if mark in header]
+    if others:
+        written = json.dumps(others[0])  # as YAML reads it: "\t" is a tab
+        raise BacktestError(
+            f"data file {path}: its header holds no {json.dumps(separator)} but {written}: "
+            f"give separator: {written} in the mapping"
+        )
+
+
+_HEADER_BYTES = 1 << 20  # a header line longer than this is not a declarations file's
 
 
 def rule_scores(frame: pl.DataFrame, rules: Sequence[packs.CompiledRule]) -> pl.Series:

@@ -247,7 +247,7 @@ def _coded(tmp_path: Path) -> pl.DataFrame:
         "day,hs,office,seized\n2025-01-02,010121,0042,true\n2025-01-03,850440,7,false\n"
     )
     columns = _mapping_of(tmp_path, CODED)
-    return map_frame(read_data(data, columns.text_columns()), columns, "seized").frame
+    return map_frame(read_data(data, columns), columns, "seized").frame
 
 
 def test_codes_and_categories_keep_their_leading_zeros(tmp_path: Path) -> None:
@@ -278,3 +278,17 @@ def test_a_category_column_must_be_an_extra_column_of_the_file(
     mapping = _mapping_of(tmp_path, CODED.replace("[office]", categories))
     with pytest.raises(BacktestError, match=re.escape(message)):
         map_frame(data, mapping, "seized")
+
+
+def test_a_csv_written_with_semicolons_and_decimal_commas_is_read_as_the_mapping_says(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "europe.csv"
+    data.write_text("day;hs;value;seized\n2025-01-02;010121;1234,50;1\n2025-01-03;850440;7,25;0\n")
+    written = "time: day\nfeatures:\n  hs_codes: hs\n  declared_value_usd: value\n"
+    with pytest.raises(BacktestError, match=re.escape('give separator: ";" in the mapping')):
+        read_data(data, _mapping_of(tmp_path, written))
+    european = _mapping_of(tmp_path, written + 'separator: ";"\ndecimal_comma: true\n')
+    frame = map_frame(read_data(data, european), european, "seized").frame
+    assert frame["declared_value_usd"].to_list() == [1234.5, 7.25]
+    assert frame["hs_chapters"].to_list() == [["01"], ["85"]]
