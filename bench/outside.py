@@ -1,6 +1,6 @@
 """Backtest on an outside-shaped declarations file, with and without its parties mapped.
 
-Run: python bench/outside.py [--rows 80000] [--seed 11] [--keep DIR]
+Run: python bench/outside.py [--rows 80000] [--seed 11] [--undervalued 0.5] [--keep DIR]
 
 Writes a file shaped like public customs import-declaration datasets (one row per declaration:
 date, office, declarant, importer, seller, HS10 code, origin, net mass, item price, a fraud
@@ -43,8 +43,10 @@ ignore: [Declaration ID]
 PARTIES = "parties:\n  consignee: Importer ID\n  shipper: Seller ID\n"
 
 
-def declarations(rows: int, seed: int) -> pl.DataFrame:
-    """The file: Zipf-like importers, most of them clean and a few often fraudulent."""
+def declarations(rows: int, seed: int, undervalued: float = 0.0) -> pl.DataFrame:
+    """The file: Zipf-like importers, most of them clean and a few often fraudulent; with
+    ``undervalued``, that share of the fraudulent declarations is priced at a fifth to a
+    twentieth of its worth (undervaluation, the commonest customs fraud)."""
     rng = np.random.default_rng(seed)
     importers, commodities = 6_000, 800
     share = 1 / np.arange(1, importers + 1) ** 0.9
@@ -59,6 +61,9 @@ def declarations(rows: int, seed: int) -> pl.DataFrame:
     )
     fraud = rng.random(rows) < 1 / (1 + np.exp(-odds))
     days = np.sort(rng.integers(0, 365, rows))
+    # Drawn after everything else, so that the file without undervaluation stays as it was.
+    cheated = fraud & (np.random.default_rng(seed + 1).random(rows) < undervalued)
+    cut = np.where(cheated, np.exp(-np.random.default_rng(seed + 2).uniform(1.6, 3, rows)), 1.0)
     return pl.DataFrame(
         {
             "Declaration ID": np.arange(rows),
@@ -70,7 +75,7 @@ def declarations(rows: int, seed: int) -> pl.DataFrame:
             "HS10 Code": [codes[n] for n in commodity],
             "Country of Origin": [f"C{n}" for n in rng.integers(0, 40, rows)],
             "Net Mass": mass.round(1),
-            "Item Price": (mass * rng.lognormal(2, 0.5, rows)).round(2),
+            "Item Price": (mass * rng.lognormal(2, 0.5, rows) * cut).round(2),
             "Fraud": fraud.astype(int),
         }
     )
@@ -102,13 +107,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=80_000)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--undervalued", type=float, default=0.0,
+                        help="Share of the fraud declared far under its worth.")  # fmt: skip
     parser.add_argument("--keep", type=Path, help="Write the file and mappings here.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         data = folder / "declarations.csv"
-        frame = declarations(args.rows, args.seed)
+        frame = declarations(args.rows, args.seed, args.undervalued)
         frame.write_csv(data)
         rate = frame.get_column("Fraud").sum() / frame.height
         print(f"{frame.height:,} declarations, fraud rate {rate:.4f}, split at {SPLIT}")

@@ -20,6 +20,7 @@ import polars as pl
 
 from seawall.risk.backtest.mapping import LABEL, TIME, BacktestError, ColumnMap, map_frame
 from seawall.risk.backtest.metrics import at_rate
+from seawall.risk.backtest.norms import with_commodity_norms
 from seawall.risk.backtest.parties import with_party_history
 from seawall.risk.backtest.profiles import profile_names, with_profiles
 from seawall.risk.model import TrainingError, default_spec, train, with_derived
@@ -143,6 +144,7 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
         raise BacktestError(
             f"split date {split} is outside the data, which runs from {first!s} to {last!s}"
         )
+    frame = with_commodity_norms(frame, mapping, before)
     frame = with_derived(with_party_history(frame, mapping, boundary))
     categories = default_spec(frame.filter(before), extra=mapped.extras).categorical
     frame = with_profiles(frame, categories, boundary)
