@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -81,6 +82,15 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def invoke(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(root(), ["backtest", *args])
     return result.exit_code, result.stdout, result.stderr
+
+
+def report_of(data: Path, mapping: Path, label: str, split: str) -> dict[str, Any]:
+    """``seawall backtest --json`` of a file, its report."""
+    code, out, err = invoke("--data", str(data), "--mapping", str(mapping), "--label", label,
+                            "--split-date", split, "--json")  # fmt: skip
+    assert code == 0, err
+    report: dict[str, Any] = json.loads(out)
+    return report
 
 
 def base_args(files: tuple[Path, Path], **overrides: str) -> list[str]:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
-from typer.testing import CliRunner
 
-from seawall.cli import app
 from seawall.risk.backtest.mapping import LABEL, TIME, ColumnMap, map_frame
 from seawall.risk.backtest.norms import with_commodity_norms
+from seawall.risk.backtest.tests.test_backtest import report_of
 from seawall.risk.rules.norms import VALUE_PER_KG, WEIGHT_PER_PACKAGE, Norms, build_norms
 
 MAPPED = {"hs_codes": "hs", "declared_value_usd": "value", "total_weight_kg": "kg",
@@ -85,11 +83,6 @@ def test_the_valuation_rules_find_undervalued_declarations_in_an_outside_file(
         "time: day\nfeatures:\n"
         + "".join(f"  {name}: {column}\n" for name, column in MAPPED.items())
     )
-    options = {"--data": data, "--mapping": mapping, "--label": "fraud",
-               "--split-date": "2024-10-01"}  # fmt: skip
-    arguments = ["backtest", *(str(part) for pair in options.items() for part in pair), "--json"]
-    result = CliRunner().invoke(app, arguments, env={"SEAWALL_DATA_DIR": str(tmp_path)})
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
+    report = report_of(data, mapping, "fraud", "2024-10-01")
     # Random finds 10% at 10%; "declared far under the heading's usual price" finds most.
     assert report["rules"]["10"]["recall"] > 0.4

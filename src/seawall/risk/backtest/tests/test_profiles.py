@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
-from typer.testing import CliRunner
 
-from seawall.cli import app
 from seawall.risk.backtest.mapping import LABEL, TIME
 from seawall.risk.backtest.profiles import PRIOR_ROWS, with_profiles
+from seawall.risk.backtest.tests.test_backtest import report_of
 
 SPLIT = datetime(2025, 1, 3)
 
@@ -66,12 +64,7 @@ def test_the_model_finds_risky_values_too_rare_to_be_categories(tmp_path: Path) 
     data, mapping = tmp_path / "declarations.csv", tmp_path / "map.yaml"
     _importers_file().write_csv(data)
     mapping.write_text("time: declared_on\nfeatures:\n  declared_value_usd: value\n")
-    options = {"--data": data, "--mapping": mapping, "--label": "fraud",
-               "--split-date": "2024-10-01"}  # fmt: skip
-    arguments = ["backtest", *(str(part) for pair in options.items() for part in pair), "--json"]
-    result = CliRunner().invoke(app, arguments, env={"SEAWALL_DATA_DIR": str(tmp_path)})
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
+    report = report_of(data, mapping, "fraud", "2024-10-01")
     assert "x_importer_prior_rate" in report["data"]["features"]["model"]
     # Random examines 10% and finds 10% of the fraud; the importers' record finds far more.
     assert report["model"]["10"]["recall"] > 0.3
