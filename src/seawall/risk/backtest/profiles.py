@@ -7,10 +7,11 @@ importer's, a commodity's, an origin's past fraud rate). Each categorical column
 gets two numbers per row, counted as the parties' history is (``rules.history.prior_counts``):
 
 - ``<column>_prior_rows``: the rows with the same value dated strictly before the row;
-- ``<column>_prior_rate``: the positives among them, counting only the labels known when the
-  model is trained (rows before the split date), over those rows, drawn toward the training
-  rows' base rate by ``PRIOR_ROWS`` rows' worth: a value seen twice, once positive, is not a
-  50% risk.
+- ``<column>_prior_rate``: the positive rate among those whose label was known when the model
+  was trained (rows before the split date), drawn toward the training rows' base rate by
+  ``PRIOR_ROWS`` rows' worth: a value seen twice, once positive, is not a 50% risk. Rows of
+  the test period count as rows but not in the rate, whose labels nobody had: counted in it,
+  they would make every value look safer the further the test runs from the split.
 
 A row with no value in the column has no profile (null, unknown).
 """
@@ -44,19 +45,24 @@ def with_profiles(frame: pl.DataFrame, columns: Sequence[str], split: datetime) 
         pl.int_range(pl.len()).cast(pl.String).alias(_ROW),
         pl.col(TIME).dt.replace_time_zone("UTC").alias("received_at"),
         known.alias("finding"),
+        (pl.col(TIME) < split).alias("labelled"),
         *[pl.col(column).cast(pl.String).alias(f"{n}_key") for n, column in enumerate(columns)],
     ).lazy()
+    # The same rows with "finding" true where the label is known: their count is the rate's.
+    labelled = rows.with_columns(pl.col("labelled").alias("finding"))
     start = rows.select(pl.col("received_at").min()).collect().item()
     profiled = rows.select(_ROW)
     for n, column in enumerate(columns):
-        counted = prior_counts(rows, rows, str(n), start)
         seen, found = pl.col(f"{n}_prior_filings"), pl.col(f"{n}_prior_findings")
+        judged = prior_counts(labelled, rows, str(n), start).select(_ROW, found.alias("judged"))
         named = profile_names(column)
         profiled = profiled.join(
-            counted.select(
+            prior_counts(rows, rows, str(n), start)
+            .join(judged, on=_ROW, how="left")
+            .select(
                 _ROW,
                 seen.alias(named[0]),
-                ((found + PRIOR_ROWS * base) / (seen + PRIOR_ROWS)).alias(named[1]),
+                ((found + PRIOR_ROWS * base) / (pl.col("judged") + PRIOR_ROWS)).alias(named[1]),
             ),
             on=_ROW,
             how="left",
