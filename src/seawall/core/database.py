@@ -301,6 +301,12 @@ def fetch_together(session: Session, *fetches: Fetch[Any]) -> list[Any]:
     return [fetch.finish(next(answered) if fetch.sql else []) for fetch in fetches]
 
 
+def fetch_one(session: Session, fetch: Fetch[T]) -> T:
+    """What ``fetch`` makes of its rows, sent alone."""
+    made: T = fetch_together(session, fetch)[0]
+    return made
+
+
 def statement_fetch(
     session: Session, statement: Executable, values: Mapping[str, Any]
 ) -> Fetch[list[tuple[Any, ...]]]:
@@ -376,8 +382,7 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
     instead of reading them back. SQLite: the ones after the table's largest, safe because a
     writing transaction holds the database's write lock; PostgreSQL: from the id's sequence.
     """
-    ids: list[int] = fetch_together(session, ids_fetch(session, table, count))[0]
-    return ids
+    return fetch_one(session, ids_fetch(session, table, count))
 
 
 def ids_fetch(session: Session, table: Table, count: int) -> Fetch[list[int]]:
@@ -426,10 +431,7 @@ def rows_by_pairs(
     strings and numbers, looked up by the thousand in a bulk file, where compiling and binding
     an IN list of a thousand values cost more than the query.
     """
-    rows: list[tuple[Any, ...]] = fetch_together(
-        session, pairs_fetch(session, table, keys, pairs, columns)
-    )[0]
-    return rows
+    return fetch_one(session, pairs_fetch(session, table, keys, pairs, columns))
 
 
 def pairs_fetch(

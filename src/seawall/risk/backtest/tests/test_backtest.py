@@ -290,6 +290,11 @@ def test_a_category_column_must_be_an_extra_column_of_the_file(
         map_frame(data, mapping, "seized")
 
 
+def test_a_separator_of_more_than_one_character_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BacktestError, match="separator: String should have at most 1 character"):
+        _mapping_of(tmp_path, 'time: day\nseparator: ";;"\n')
+
+
 def test_a_csv_written_with_semicolons_and_decimal_commas_is_read_as_the_mapping_says(
     tmp_path: Path,
 ) -> None:
