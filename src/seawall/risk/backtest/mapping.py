@@ -40,6 +40,9 @@ class ColumnMap(BaseModel):
     # how a CSV is written: its field separator, and whether decimals have a comma (3,5)
     separator: str = Field(default=",", min_length=1, max_length=1)
     decimal_comma: bool = False
+    # the label column's values that mean positive (an outcome written as text: "SEIZURE");
+    # every other value is negative, an empty one unlabelled
+    positive: list[str] = Field(default_factory=list)
 
     def text_columns(self) -> list[str]:
         """The columns a CSV keeps as written, not as numbers: the time when it has a format,
@@ -86,10 +89,37 @@ def as_bool(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         return column
     if dtype.is_numeric():
         return column != 0
-    text = column.cast(pl.String).str.strip_chars().str.to_lowercase()
+    text = _folded(column)
     return (
         pl.when(text.is_in(_TRUE)).then(pl.lit(True)).when(text.is_in(_FALSE)).then(pl.lit(False))
     )
+
+
+def _folded(column: pl.Expr) -> pl.Expr:
+    """Text as compared with label words: trimmed, lower case."""
+    return column.cast(pl.String).str.strip_chars().str.to_lowercase()
+
+
+def _label(data: pl.DataFrame, label: str, positive: list[str]) -> pl.Expr:
+    """The label column read as bool (:func:`as_bool`, or with ``positive`` the values that
+    mean positive, any other negative); empty text is unlabelled. A value read as neither is
+    an error naming its data row, not a row silently dropped."""
+    column, dtype = pl.col(label), data.schema[label]
+    text = _folded(column)
+    if positive:
+        wanted = [value.strip().lower() for value in positive]
+        return pl.when(text == "").then(None).otherwise(text.is_in(wanted))
+    flag = as_bool(column, dtype)
+    if dtype == pl.String:
+        unread = data.select((flag.is_null() & (text != "")).arg_true()).to_series()
+        if not unread.is_empty():
+            row = int(unread[0])
+            raise BacktestError(
+                f"label column {label!r}, data row {row + 1}: {data[label][row]!r} is not "
+                "yes/no, true/false or 1/0 (list the values that mean positive under positive: "
+                "in the mapping)"
+            )
+    return flag
 
 
 def _feature(name: str, source: str, dtype: pl.DataType, separator: str) -> pl.Expr:
@@ -179,12 +209,11 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     parties = [pl.col(source).cast(pl.String).str.strip_chars().alias(party_column(role))
                for role, source in mapping.parties.items()]  # fmt: skip
     time = _time(data, mapping.time, mapping.time_format)
-    flag = as_bool(pl.col(label), schema[label]).alias(LABEL)
+    flag = _label(data, label, mapping.positive).alias(LABEL)
     try:
         frame = data.select([*columns, *extras, *keys, *parties, flag, time.alias(TIME)])
     except pl.exceptions.PolarsError as error:
-        first = str(error).strip().splitlines()[0]
-        raise BacktestError(f"a mapped column does not fit its feature's type: {first}") from None
+        raise _misfit(data, mapping, error) from None
     frame = _derive(frame, mapping)
     labelled = frame.filter(pl.col(LABEL).is_not_null())
     return Mapped(
@@ -193,6 +222,24 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
         tuple(f"k_{i}" for i in range(len(mapping.key))),
         frame.height - labelled.height,
     )
+
+
+def _misfit(data: pl.DataFrame, mapping: ColumnMap, error: Exception) -> BacktestError:
+    """The error for a mapped column that does not fit its feature: the first value that is
+    not a number where the feature is one, by feature, column and data row."""
+    for name, source in mapping.features.items():
+        if CATALOGUE[name].type != FeatureType.NUMBER:
+            continue
+        given = data.get_column(source)
+        misfits = (given.cast(pl.Float64, strict=False).is_null() & given.is_not_null()).arg_true()
+        if not misfits.is_empty():
+            row = int(misfits[0])
+            return BacktestError(
+                f"feature {name} (column {source!r}), data row {row + 1}: {given[row]!r} is "
+                "not a number"
+            )
+    first = str(error).strip().splitlines()[0]
+    return BacktestError(f"a mapped column does not fit its feature's type: {first}")
 
 
 def _time(data: pl.DataFrame, column: str, written: str | None) -> pl.Expr:

@@ -236,6 +236,51 @@ def test_a_date_that_does_not_fit_the_time_format_is_named(
     assert "Traceback" not in out + err
 
 
+def _outcomes(frame: pl.DataFrame) -> pl.DataFrame:
+    """The label written as an exam outcome: SEIZURE or NIL, a few rows not yet examined."""
+    outcome = pl.when(pl.col("seized")).then(pl.lit(" Seizure")).otherwise(pl.lit("NIL"))
+    unexamined = pl.int_range(pl.len()) % 50 == 9
+    written = pl.when(unexamined).then(pl.lit("")).otherwise(outcome)
+    return frame.with_columns(written.alias("seized"))
+
+
+def test_a_label_written_as_outcomes_is_read_with_the_mappings_positive_values(
+    tmp_path: Path, files: tuple[Path, Path], report: dict[str, Any]
+) -> None:
+    """``positive`` names the outcomes that count (case and spaces aside); every other value is
+    negative, an empty one unlabelled; without it such a label is refused, by data row."""
+    data, mapping = tmp_path / "outcomes.csv", tmp_path / "map.yaml"
+    _outcomes(declarations()).write_csv(data)
+    mapping.write_text(MAPPING + "positive: [SEIZURE]\n")
+    read = report_of(data, mapping, "seized", "2025-04-21")
+    labelled = declarations().filter(pl.int_range(pl.len()) % 50 != 9)
+    assert read["data"]["dropped_unlabelled"] == 60
+    counts = read["data"]
+    assert counts["train_positives"] + counts["test_positives"] == labelled["seized"].sum()
+    assert counts["train_rows"] + counts["test_rows"] == labelled.height
+    mapping.write_text(MAPPING)
+    code, out, err = invoke(*base_args(files, **{"--data": str(data), "--mapping": str(mapping)}))
+    assert code == 2
+    assert f"label column 'seized', data row 1: {_outcomes(declarations())['seized'][0]!r}" in err
+    assert "positive:" in err
+    assert "Traceback" not in out + err
+
+
+def test_a_value_that_is_not_a_number_is_named_by_feature_column_and_row(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    data = tmp_path / "decl.csv"
+    declarations().with_columns(pl.col("value").cast(pl.String)).with_columns(
+        pl.when(pl.int_range(pl.len()) == 4).then(pl.lit("1,250.00"))
+        .otherwise(pl.col("value")).alias("value")
+    ).write_csv(data)  # fmt: skip
+    code, out, err = invoke(*base_args(files, **{"--data": str(data)}))
+    assert code == 2
+    named = "feature declared_value_usd (column 'value'), data row 5: '1,250.00' is not a number"
+    assert named in err
+    assert "Traceback" not in out + err
+
+
 CODED = """\
 time: day
 features:
