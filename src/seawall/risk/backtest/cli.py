@@ -79,6 +79,7 @@ def backtest_command(
     lines = [
         f"train: {facts['train_rows']} rows, {facts['train_positives']} positive, before {split}",
         f"test:  {facts['test_rows']} rows, {facts['test_positives']} positive",
+        *_dropped(facts),
         "",
         *_table("all test rows", report.sections["all"], chosen),
         "",
@@ -90,3 +91,10 @@ def backtest_command(
         ),
     ]
     typer.echo("\n".join(lines))
+
+
+def _dropped(facts: dict[str, Any]) -> list[str]:
+    """The line saying which rows were left out and why, when some were."""
+    reasons = [(facts["dropped_unlabelled"], "no label"), (facts["dropped_undated"], "no time")]
+    said = [f"{count} with {why}" for count, why in reasons if count]
+    return [f"left out: {', '.join(said)}"] if said else []

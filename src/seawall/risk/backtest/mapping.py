@@ -150,6 +150,7 @@ class Mapped:
     extras: tuple[str, ...]  # extra model columns, named ``x_<source>``
     key: tuple[str, ...]  # twin key columns, named ``k_<source>``
     dropped_unlabelled: int
+    dropped_undated: int  # labelled rows with no time: neither before nor after the split
 
 
 LABEL, TIME = "label", "time"
@@ -163,7 +164,8 @@ def party_column(role: str) -> str:
 def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     """Put ``data`` on the feature record per ``mapping``; ``label`` names the label column.
 
-    Rows with no label are dropped (counted): they cannot score a method either way.
+    Rows with no label are dropped (counted): they cannot score a method either way. So are
+    rows with no time (counted apart): they fall on neither side of the split.
     """
     wanted = {label: "the label", mapping.time: "time"} | {
         source: f"feature {name}" for name, source in mapping.features.items()
@@ -216,11 +218,13 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
         raise _misfit(data, mapping, error) from None
     frame = _derive(frame, mapping)
     labelled = frame.filter(pl.col(LABEL).is_not_null())
+    dated = labelled.filter(pl.col(TIME).is_not_null())
     return Mapped(
-        labelled,
+        dated,
         tuple(expr.meta.output_name() for expr in extras),
         tuple(f"k_{i}" for i in range(len(mapping.key))),
         frame.height - labelled.height,
+        labelled.height - dated.height,
     )
 
 

@@ -266,6 +266,24 @@ def test_a_label_written_as_outcomes_is_read_with_the_mappings_positive_values(
     assert "Traceback" not in out + err
 
 
+def test_rows_with_no_time_are_left_out_and_counted(
+    tmp_path: Path, files: tuple[Path, Path], report: dict[str, Any]
+) -> None:
+    data = tmp_path / "decl.csv"
+    undated = pl.int_range(pl.len()) % 100 == 3
+    declarations().with_columns(
+        pl.when(undated).then(None).otherwise(pl.col("declared_on")).alias("declared_on")
+    ).write_csv(data)
+    read = report_of(data, files[1], "seized", "2025-04-21")
+    counts = read["data"]
+    assert counts["dropped_undated"] == 30
+    assert counts["train_rows"] + counts["test_rows"] == 3000 - 30
+    code, out, _ = invoke(*base_args(files, **{"--data": str(data)}))
+    assert code == 0
+    assert "left out: 30 with no time" in out
+    assert "left out" not in invoke(*base_args(files))[1]
+
+
 def test_a_value_that_is_not_a_number_is_named_by_feature_column_and_row(
     tmp_path: Path, files: tuple[Path, Path]
 ) -> None:
