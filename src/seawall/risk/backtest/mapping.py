@@ -55,6 +55,9 @@ class ColumnMap(BaseModel):
 _CODES = ("hs_codes", "hs_headings", "hs_chapters")  # HS codes: digits in pairs, 0 may lead
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
+# How files write "no value" where a number, a date or a label is expected. Text columns keep
+# them as written: "NA" is Namibia in a country column.
+_MISSING = ("", "na", "n/a", "#n/a", "null", "none", "nan", "-", "?")
 _UNSAFE = re.compile(r"[^0-9A-Za-z_]+")  # LightGBM refuses JSON punctuation in feature names
 _POLARS: dict[FeatureType, pl.DataType] = {
     FeatureType.NUMBER: pl.Float64(),
@@ -100,18 +103,28 @@ def _folded(column: pl.Expr) -> pl.Expr:
     return column.cast(pl.String).str.strip_chars().str.to_lowercase()
 
 
+def _missing(column: pl.Expr) -> pl.Expr:
+    """Whether the text says "no value" (``_MISSING``: empty, NA, N/A, null, ...)."""
+    return _folded(column).is_in(_MISSING)
+
+
+def _present(column: pl.Expr) -> pl.Expr:
+    """The column with its "no value" texts as nulls."""
+    return pl.when(_missing(column)).then(None).otherwise(column)
+
+
 def _label(data: pl.DataFrame, label: str, positive: list[str]) -> pl.Expr:
     """The label column read as bool (:func:`as_bool`, or with ``positive`` the values that
-    mean positive, any other negative); empty text is unlabelled. A value read as neither is
-    an error naming its data row, not a row silently dropped."""
+    mean positive, any other negative); "no value" (empty, NA, ...) is unlabelled. A value
+    read as neither is an error naming its data row, not a row silently dropped."""
     column, dtype = pl.col(label), data.schema[label]
     text = _folded(column)
     if positive:
         wanted = [value.strip().lower() for value in positive]
-        return pl.when(text == "").then(None).otherwise(text.is_in(wanted))
+        return pl.when(_missing(column)).then(None).otherwise(text.is_in(wanted))
     flag = as_bool(column, dtype)
     if dtype == pl.String:
-        unread = data.select((flag.is_null() & (text != "")).arg_true()).to_series()
+        unread = data.select((flag.is_null() & ~_missing(column)).arg_true()).to_series()
         if not unread.is_empty():
             row = int(unread[0])
             raise BacktestError(
@@ -139,6 +152,8 @@ def _feature(name: str, source: str, dtype: pl.DataType, separator: str) -> pl.E
             column.cast(pl.String).str.split(separator).list.eval(pl.element().str.strip_chars())
         )
         return parts.list.eval(pl.element().filter(pl.element() != "")).alias(name)
+    if kind == FeatureType.NUMBER and dtype == pl.String:
+        column = _present(column)
     return column.cast(_POLARS[kind], strict=True).alias(name)
 
 
@@ -194,19 +209,12 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
             columns.append(pl.lit(None, dtype=_POLARS[CATALOGUE[name].type]).alias(name))
         else:
             columns.append(_feature(name, source, schema[source], mapping.list_separator))
-    extras: list[pl.Expr] = []
-    for column, dtype in schema.items():
-        if column in used:
-            continue
-        if column in mapping.categories:
-            extras.append(pl.col(column).cast(pl.String).alias("x_" + _UNSAFE.sub("_", column)))
-        elif dtype.is_numeric() or dtype in (pl.Boolean, pl.String, pl.Categorical):
-            cast = (
-                pl.Float64
-                if dtype == pl.Boolean
-                else (pl.String if not dtype.is_numeric() else dtype)
-            )
-            extras.append(pl.col(column).cast(cast).alias("x_" + _UNSAFE.sub("_", column)))
+    extras = [
+        extra.alias("x_" + _UNSAFE.sub("_", column))
+        for column in schema
+        if column not in used
+        and (extra := _extra(data, column, categorical=column in mapping.categories)) is not None
+    ]
     keys = [pl.col(column).alias(f"k_{i}") for i, column in enumerate(mapping.key)]
     parties = [pl.col(source).cast(pl.String).str.strip_chars().alias(party_column(role))
                for role, source in mapping.parties.items()]  # fmt: skip
@@ -235,7 +243,8 @@ def _misfit(data: pl.DataFrame, mapping: ColumnMap, error: Exception) -> Backtes
         if CATALOGUE[name].type != FeatureType.NUMBER:
             continue
         given = data.get_column(source)
-        misfits = (given.cast(pl.Float64, strict=False).is_null() & given.is_not_null()).arg_true()
+        read = given.cast(pl.Float64, strict=False)
+        misfits = data.select(read.is_null() & ~_missing(pl.col(source))).to_series().arg_true()
         if not misfits.is_empty():
             row = int(misfits[0])
             return BacktestError(
@@ -246,8 +255,30 @@ def _misfit(data: pl.DataFrame, mapping: ColumnMap, error: Exception) -> Backtes
     return BacktestError(f"a mapped column does not fit its feature's type: {first}")
 
 
+def _extra(data: pl.DataFrame, column: str, *, categorical: bool) -> pl.Expr | None:
+    """An extra model column: numbers (bools as 0 and 1), or text as categories; None for a
+    column of another type (lists, dates). Text that is numbers but where it says "no
+    value" (``_MISSING``: "N/A") is numbers."""
+    dtype, source = data.schema[column], pl.col(column)
+    if categorical or dtype == pl.Categorical:
+        return source.cast(pl.String)
+    if dtype == pl.Boolean:
+        return source.cast(pl.Float64)
+    if dtype.is_numeric():
+        return source
+    if dtype != pl.String:
+        return None
+    gaps, numbers = _missing(source), _present(source).cast(pl.Float64, strict=False)
+    counts = data.select(gaps.sum(), (numbers.is_null() & ~gaps & source.is_not_null()).sum())
+    has_gaps, has_words = counts.row(0)
+    return _present(source).cast(pl.Float64) if has_gaps and not has_words else source
+
+
 def _time(data: pl.DataFrame, column: str, written: str | None) -> pl.Expr:
+    """The time column as naive datetimes; "no value" (``_MISSING``) is null."""
     dtype = data.schema[column]
+    if dtype == pl.String:
+        data = data.select(_present(pl.col(column)).alias(column))
     if written is not None and (dtype == pl.String or dtype.is_integer()):  # 20260105 too
         return pl.lit(_parsed(data.get_column(column).cast(pl.String), column, written))
     if dtype == pl.Date:

@@ -43,7 +43,7 @@ def read_data(path: Path, mapping: ColumnMap) -> pl.DataFrame:
                 path,
                 separator=mapping.separator,
                 decimal_comma=mapping.decimal_comma,
-                infer_schema_length=10_000,
+                infer_schema_length=None,  # a decimal on row 20,000 of integers
                 try_parse_dates=True,
                 schema_overrides=dict.fromkeys(mapping.text_columns(), pl.String()),
             )

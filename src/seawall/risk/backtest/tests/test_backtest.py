@@ -284,6 +284,40 @@ def test_rows_with_no_time_are_left_out_and_counted(
     assert "left out" not in invoke(*base_args(files))[1]
 
 
+def test_gaps_written_as_text_are_no_value_where_numbers_dates_or_labels_are_expected(
+    tmp_path: Path,
+) -> None:
+    """A file's "N/A" and "NA" are no value in a number, the time or the label, wherever they
+    first appear (here after 10,000 rows of integers, with a decimal after them too); text
+    keeps them as written ("NA" is Namibia)."""
+    data = tmp_path / "decl.csv"
+    late = pl.int_range(pl.len())
+    declarations(12_000).with_columns(
+        pl.col("late_hours").round().cast(pl.Int64).alias("boxes"),
+        pl.col("seized").cast(pl.Int64),
+    ).with_columns(
+        pl.when(late == 10_500).then(pl.lit("N/A"))
+        .when(late == 11_000).then(pl.lit("2.5"))
+        .otherwise(pl.col("boxes").cast(pl.String)).alias("boxes"),
+        pl.when(late == 10_600).then(pl.lit("n/a")).otherwise(pl.col("value").cast(pl.String))
+        .alias("value"),
+        pl.when(late == 10_700).then(pl.lit("N/A")).otherwise(pl.col("declared_on").cast(pl.String))
+        .alias("declared_on"),
+        pl.when(late == 10_800).then(pl.lit("NA")).otherwise(pl.col("seized").cast(pl.String))
+        .alias("seized"),
+        pl.when(late == 10_900).then(pl.lit("NA")).otherwise(pl.col("origin")).alias("origin"),
+    ).write_csv(data)  # fmt: skip
+    columns = _mapping_of(tmp_path, MAPPING)
+    mapped = map_frame(read_data(data, columns), columns, "seized")
+    assert (mapped.dropped_unlabelled, mapped.dropped_undated) == (1, 1)
+    frame = mapped.frame
+    assert frame.schema["x_boxes"] == pl.Float64
+    assert frame["x_boxes"].null_count() == 1
+    assert 2.5 in frame["x_boxes"].to_list()
+    assert frame["declared_value_usd"].null_count() == 1
+    assert frame["origin_countries"].list.first().to_list().count("NA") == 1
+
+
 def test_a_value_that_is_not_a_number_is_named_by_feature_column_and_row(
     tmp_path: Path, files: tuple[Path, Path]
 ) -> None:
