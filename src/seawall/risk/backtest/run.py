@@ -8,6 +8,7 @@ score level). See docs/backtest.md.
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,35 +32,43 @@ METHODS = ("random", "rules", "model", "combined")
 
 
 def read_data(path: Path, mapping: ColumnMap) -> pl.DataFrame:
-    """A CSV or Parquet declarations file as a frame (the suffix chooses). A CSV is read with
-    the mapping's ``separator`` and ``decimal_comma``, its ``text_columns`` as written."""
+    """A declarations file as a frame, its kind chosen by its name: CSV (``.csv``, or
+    ``.csv.gz`` compressed), Parquet (``.parquet``, ``.pq``) or JSON Lines (``.jsonl``,
+    ``.ndjson``). A CSV is read with the mapping's ``separator`` and ``decimal_comma``; the
+    mapping's ``text_columns`` are read as written, and the column types are inferred from
+    every row (a decimal on row 20,000 of integers)."""
     if not path.is_file():
         raise BacktestError(f"data file {path}: no such file")
-    suffix = path.suffix.lower()
+    name = path.name.lower()
+    text = dict.fromkeys(mapping.text_columns(), pl.String())
     try:
-        if suffix == ".csv":
+        if name.endswith((".csv", ".csv.gz")):
             _check_separator(path, mapping.separator)
             return pl.read_csv(
                 path,
                 separator=mapping.separator,
                 decimal_comma=mapping.decimal_comma,
-                infer_schema_length=None,  # a decimal on row 20,000 of integers
+                infer_schema_length=None,
                 try_parse_dates=True,
-                schema_overrides=dict.fromkeys(mapping.text_columns(), pl.String()),
+                schema_overrides=text,
             )
-        if suffix in (".parquet", ".pq"):
+        if name.endswith((".parquet", ".pq")):
             return pl.read_parquet(path)
+        if name.endswith((".jsonl", ".ndjson")):
+            return pl.read_ndjson(path, infer_schema_length=None, schema_overrides=text)
     except (pl.exceptions.PolarsError, OSError) as error:
         first = str(error).strip().splitlines()[0]
         raise BacktestError(f"data file {path}: cannot read it ({first})") from None
-    raise BacktestError(f"data file {path}: expected .csv or .parquet, not {suffix or 'no suffix'}")
+    suffix = path.suffix or "no suffix"
+    kinds = ".csv, .csv.gz, .parquet or .jsonl"
+    raise BacktestError(f"data file {path}: expected {kinds}, not {suffix}")
 
 
 def _check_separator(path: Path, separator: str) -> None:
     """A CSV whose header has no ``separator`` but another one was written with that other
     (spreadsheets in many countries write ";"): say which to give, rather than fail on its
     first row or name every mapped column as missing."""
-    with path.open("rb") as file:
+    with gzip.open(path) if path.name.lower().endswith(".gz") else path.open("rb") as file:
         header = file.readline(_HEADER_BYTES).decode("utf-8", errors="replace")
     if separator in header:
         return
@@ -160,8 +169,9 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
     with_rules = default_spec(past, extra=[*extras, RULE_SCORE])
     try:
         alone = train(past, label=LABEL, time=TIME, spec=base, seed=seed)
-        combined = train(past, label=LABEL, time=TIME, spec=with_rules, seed=seed,
-                         monotone={RULE_SCORE: 1})
+        combined = train(
+            past, label=LABEL, time=TIME, spec=with_rules, seed=seed, monotone={RULE_SCORE: 1}
+        )
     except TrainingError as error:
         raise BacktestError(f"cannot train on the rows before {split}: {error}") from None
     # Rank by raw log-odds: the same order as the calibrated probability, minus isotonic ties.

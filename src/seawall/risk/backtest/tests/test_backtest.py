@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from datetime import date, timedelta
@@ -218,6 +219,24 @@ def test_dates_written_another_way_are_read_with_the_mappings_time_format(
     code, _, err = invoke(*base_args(files, **{"--data": str(us)}))
     assert code == 2
     assert "give time_format" in err
+
+
+def test_compressed_csv_and_json_lines_give_the_csvs_report(
+    tmp_path: Path, files: tuple[Path, Path], report: dict[str, object]
+) -> None:
+    compressed, lines = tmp_path / "decl.csv.gz", tmp_path / "decl.jsonl"
+    compressed.write_bytes(gzip.compress(files[0].read_bytes()))
+    declarations().with_columns(pl.col("declared_on").cast(pl.String)).write_ndjson(lines)
+    for data in (compressed, lines):
+        code, out, err = invoke(*base_args(files, **{"--data": str(data)}), "--json")
+        assert code == 0, err
+        assert json.loads(out) == report
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"declared_on": "2025-01-01"}\n{"declared_on": \n')
+    code, out, err = invoke(*base_args(files, **{"--data": str(broken)}))
+    assert code == 2
+    assert f"data file {broken}: cannot read it" in err
+    assert "Traceback" not in out + err
 
 
 def test_a_date_that_does_not_fit_the_time_format_is_named(
