@@ -118,10 +118,9 @@ def _label(data: pl.DataFrame, label: str, positive: list[str]) -> pl.Expr:
     mean positive, any other negative); "no value" (empty, NA, ...) is unlabelled. A value
     read as neither is an error naming its data row, not a row silently dropped."""
     column, dtype = pl.col(label), data.schema[label]
-    text = _folded(column)
     if positive:
         wanted = [value.strip().lower() for value in positive]
-        return pl.when(_missing(column)).then(None).otherwise(text.is_in(wanted))
+        return pl.when(_missing(column)).then(None).otherwise(_folded(column).is_in(wanted))
     flag = as_bool(column, dtype)
     if dtype == pl.String:
         unread = data.select((flag.is_null() & ~_missing(column)).arg_true()).to_series()
