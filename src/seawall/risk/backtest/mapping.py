@@ -224,15 +224,34 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     except pl.exceptions.PolarsError as error:
         raise _misfit(data, mapping, error) from None
     frame = _derive(frame, mapping)
+    named = [expr.meta.output_name() for expr in extras]
+    shares = _value_shares(frame, named) if "declared_value_usd" in mapping.features else []
+    frame = frame.with_columns(shares)
     labelled = frame.filter(pl.col(LABEL).is_not_null())
     dated = labelled.filter(pl.col(TIME).is_not_null())
     return Mapped(
         dated,
-        tuple(expr.meta.output_name() for expr in extras),
+        (*named, *(share.meta.output_name() for share in shares)),
         tuple(f"k_{i}" for i in range(len(mapping.key))),
         frame.height - labelled.height,
         labelled.height - dated.height,
     )
+
+
+def _value_shares(frame: pl.DataFrame, extras: list[str]) -> list[pl.Expr]:
+    """Each numeric extra column over the declared value, ``<extra>_per_value``: the taxes
+    over the value are the tax rate, the quantity over it the inverse of the unit price, the
+    ratios the customs-fraud literature reads, which trees cannot form from the two columns
+    by splitting on them. Not for flags (two values at most) nor for the categories."""
+    value = pl.col("declared_value_usd")
+    numeric = [
+        name
+        for name in extras
+        if frame.schema[name].is_numeric() and frame.get_column(name).drop_nulls().n_unique() > 2
+    ]
+    return [
+        pl.when(value > 0).then(pl.col(name) / value).alias(f"{name}_per_value") for name in numeric
+    ]
 
 
 def _misfit(data: pl.DataFrame, mapping: ColumnMap, error: Exception) -> BacktestError:

@@ -337,6 +337,22 @@ def test_gaps_written_as_text_are_no_value_where_numbers_dates_or_labels_are_exp
     assert frame["origin_countries"].list.first().to_list().count("NA") == 1
 
 
+def test_numeric_extras_are_also_read_over_the_declared_value(tmp_path: Path) -> None:
+    """The tax over the value is the tax rate; a flag, a category or a text column gets no
+    such share, and a row with no value (or a value of 0) has none."""
+    data = tmp_path / "decl.csv"
+    data.write_text(
+        "day,value,taxes,urgent,office,channel,seized\n"
+        "2025-01-02,1000,120,1,7,red,1\n2025-01-03,500,25,0,8,green,0\n"
+        "2025-01-04,0,0,0,9,red,0\n2025-01-05,,3,1,7,green,1\n"
+    )
+    columns = _mapping_of(tmp_path, "time: day\nfeatures:\n  declared_value_usd: value\n"
+                                     "categories: [office]\n")  # fmt: skip
+    mapped = map_frame(read_data(data, columns), columns, "seized")
+    assert [name for name in mapped.extras if name.endswith("_per_value")] == ["x_taxes_per_value"]
+    assert mapped.frame["x_taxes_per_value"].to_list() == [0.12, 0.05, None, None]
+
+
 def test_a_value_that_is_not_a_number_is_named_by_feature_column_and_row(
     tmp_path: Path, files: tuple[Path, Path]
 ) -> None:
