@@ -58,6 +58,7 @@ _FALSE = ("false", "f", "no", "n", "0")
 # How files write "no value" where a number, a date or a label is expected. Text columns keep
 # them as written: "NA" is Namibia in a country column.
 _MISSING = ("", "na", "n/a", "#n/a", "null", "none", "nan", "-", "?")
+_AMOUNT_VALUES = 50  # a numeric column with more distinct values holds amounts, not codes
 _UNSAFE = re.compile(r"[^0-9A-Za-z_]+")  # LightGBM refuses JSON punctuation in feature names
 _POLARS: dict[FeatureType, pl.DataType] = {
     FeatureType.NUMBER: pl.Float64(),
@@ -242,12 +243,14 @@ def _value_shares(frame: pl.DataFrame, extras: list[str]) -> list[pl.Expr]:
     """Each numeric extra column over the declared value, ``<extra>_per_value``: the taxes
     over the value are the tax rate, the quantity over it the inverse of the unit price, the
     ratios the customs-fraud literature reads, which trees cannot form from the two columns
-    by splitting on them. Not for flags (two values at most) nor for the categories."""
+    by splitting on them. Only for columns of amounts: not for the categories, nor for flags
+    and codes given as numbers (an office, a channel), which take few values."""
     value = pl.col("declared_value_usd")
     numeric = [
         name
         for name in extras
-        if frame.schema[name].is_numeric() and frame.get_column(name).drop_nulls().n_unique() > 2
+        if frame.schema[name].is_numeric()
+        and frame.get_column(name).drop_nulls().n_unique() > _AMOUNT_VALUES
     ]
     return [
         pl.when(value > 0).then(pl.col(name) / value).alias(f"{name}_per_value") for name in numeric

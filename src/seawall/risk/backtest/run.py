@@ -168,10 +168,9 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
     base = default_spec(past, extra=extras)
     with_rules = default_spec(past, extra=[*extras, RULE_SCORE])
     try:
-        alone = train(past, label=LABEL, time=TIME, spec=base, seed=seed)
-        combined = train(
-            past, label=LABEL, time=TIME, spec=with_rules, seed=seed, monotone={RULE_SCORE: 1}
-        )
+        alone = train(past, label=LABEL, time=TIME, spec=base, seed=seed, refit=True)
+        combined = train(past, label=LABEL, time=TIME, spec=with_rules, seed=seed, refit=True,
+                         monotone={RULE_SCORE: 1})  # fmt: skip
     except TrainingError as error:
         raise BacktestError(f"cannot train on the rows before {split}: {error}") from None
     # Rank by raw log-odds: the same order as the calibrated probability, minus isotonic ties.

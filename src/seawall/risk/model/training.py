@@ -103,6 +103,11 @@ def balanced_weights(is_random: pl.Series) -> pl.Series:
     return pl.Series("fit_weight", np.where(randomly, ratio, 1.0))
 
 
+def _labels(rows: pl.DataFrame, label: str) -> Floats:
+    """The label column as 0 and 1 (no label: 0)."""
+    return rows.get_column(label).fill_null(value=False).cast(pl.Float64).to_numpy()
+
+
 def _weights(rows: pl.DataFrame, column: str | None) -> Floats | None:
     return None if column is None else rows.get_column(column).cast(pl.Float64).to_numpy()
 
@@ -179,6 +184,7 @@ def train(
     params: Mapping[str, Any] | None = None,
     monotone: Mapping[str, int] | None = None,
     calibration: str = "platt",
+    refit: bool = False,
     rounds: int = 1000,
     patience: int = 50,
     seed: int = 0,
@@ -193,6 +199,11 @@ def train(
     whose validation metrics are reported apart as the estimate free of rules-selection bias.
     ``monotone`` maps input columns to +1 (the prediction never falls as the column rises) or
     -1; ``calibration`` is ``platt`` (default) or ``isotonic`` (see docs/model.md).
+
+    ``refit`` fits the trees once more on every row, the validation slice (the latest rows)
+    included, for the rounds early stopping chose, keeping the calibration fitted on the
+    validation slice: for ranking the rows after ``frame`` (the backtest), where the latest
+    quarter of the past is the nearest to them. The metadata then describe every row.
     """
     if calibration not in CALIBRATIONS:
         raise TrainingError(f"calibration must be one of {', '.join(CALIBRATIONS)}")
@@ -206,8 +217,7 @@ def train(
         raise TrainingError("no usable feature column (all missing or entirely null)")
     split = time_split(frame.get_column(time), valid_share)
     train_rows, valid_rows = frame.filter(split.train), frame.filter(split.valid)
-    y_train = train_rows.get_column(label).fill_null(value=False).cast(pl.Float64).to_numpy()
-    y_valid = valid_rows.get_column(label).fill_null(value=False).cast(pl.Float64).to_numpy()
+    y_train, y_valid = _labels(train_rows, label), _labels(valid_rows, label)
     if y_train.sum() == 0:
         raise TrainingError("no positive label among the training rows")
     w_valid = _weights(valid_rows, weight)
@@ -233,6 +243,14 @@ def train(
     if random_share is not None:
         mask = valid_rows.get_column(random_share).fill_null(value=False).to_numpy()
         metrics["valid_random_share"] = _metrics(y_valid[mask], probability[mask], None)
+    fitted_on = train_rows
+    if refit:
+        fitted_on, encoding = frame, fit_encoding(frame, spec)
+        everything = lgb.Dataset(encoding.matrix(frame), _labels(frame, label),
+                                 weight=_weights(frame, fitting), feature_name=spec.names,
+                                 categorical_feature=categorical)  # fmt: skip
+        booster = lgb.train(settings, everything, num_boost_round=booster.current_iteration())
+        text = booster.model_to_string()
     created = datetime.now(UTC)
     metadata = {
         "format": FORMAT,
@@ -241,11 +259,12 @@ def train(
         "label": label,
         "time": time,
         "features": spec.names,
-        "train_period": _period(train_rows.get_column(time)),
+        "train_period": _period(fitted_on.get_column(time)),
         "valid_period": _period(valid_rows.get_column(time)),
-        "train_rows": train_rows.height,
-        "train_positives": int(y_train.sum()),
+        "train_rows": fitted_on.height,
+        "train_positives": int(_labels(fitted_on, label).sum()),
         "best_iteration": booster.current_iteration(),
+        "refit": refit,
         "weighted": weight is not None,
         "fit_weight": fitting,
         "params": settings,

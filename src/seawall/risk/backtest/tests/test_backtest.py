@@ -338,19 +338,28 @@ def test_gaps_written_as_text_are_no_value_where_numbers_dates_or_labels_are_exp
 
 
 def test_numeric_extras_are_also_read_over_the_declared_value(tmp_path: Path) -> None:
-    """The tax over the value is the tax rate; a flag, a category or a text column gets no
-    such share, and a row with no value (or a value of 0) has none."""
-    data = tmp_path / "decl.csv"
-    data.write_text(
-        "day,value,taxes,urgent,office,channel,seized\n"
-        "2025-01-02,1000,120,1,7,red,1\n2025-01-03,500,25,0,8,green,0\n"
-        "2025-01-04,0,0,0,9,red,0\n2025-01-05,,3,1,7,green,1\n"
+    """The tax over the value is the tax rate; a flag, a code of few values, a category or a
+    text column gets no such share, and a row with no value (or a value of 0) has none."""
+    rows = 200
+    frame = pl.DataFrame(
+        {
+            "day": [date(2025, 1, 1) + timedelta(days=n) for n in range(rows)],
+            "value": [0.0, None, *(100.0 * n for n in range(2, rows))],
+            "taxes": [float(n) for n in range(rows)],
+            "urgent": [n % 2 for n in range(rows)],
+            "lane": [n % 40 for n in range(rows)],
+            "office": list(range(rows)),
+            "channel": ["red", "green"] * (rows // 2),
+            "seized": [n % 7 == 0 for n in range(rows)],
+        }
     )
+    data = tmp_path / "decl.csv"
+    frame.write_csv(data)
     columns = _mapping_of(tmp_path, "time: day\nfeatures:\n  declared_value_usd: value\n"
                                      "categories: [office]\n")  # fmt: skip
     mapped = map_frame(read_data(data, columns), columns, "seized")
     assert [name for name in mapped.extras if name.endswith("_per_value")] == ["x_taxes_per_value"]
-    assert mapped.frame["x_taxes_per_value"].to_list() == [0.12, 0.05, None, None]
+    assert mapped.frame["x_taxes_per_value"].to_list() == [None, None, *([0.01] * (rows - 2))]
 
 
 def test_a_value_that_is_not_a_number_is_named_by_feature_column_and_row(

@@ -11,6 +11,7 @@ import pytest
 
 from seawall.risk.model import (
     FeatureSpec,
+    TrainedModel,
     TrainingError,
     balanced_weights,
     default_spec,
@@ -233,3 +234,29 @@ def test_fit_weights_fit_the_trees_while_weight_calibrates(frame: pl.DataFrame) 
 def test_a_fit_weight_column_that_is_not_there_is_named(frame: pl.DataFrame) -> None:
     with pytest.raises(TrainingError, match="no column 'balanced'"):
         train(frame, fit_weight="balanced")
+
+
+def test_refit_learns_from_the_validation_slice_too(frame: pl.DataFrame) -> None:
+    """A port seen only in the latest rows (the validation slice), always with a finding: the
+    refitted trees know it, the early-stopped ones, fitted without those rows, do not."""
+    newly = (pl.int_range(pl.len()) >= frame.height * 0.8) & (pl.int_range(pl.len()) % 3 == 0)
+    shifted = frame.with_columns(
+        pl.when(newly).then(pl.lit("VNSGN")).otherwise(pl.col("port_of_loading"))
+        .alias("port_of_loading"),
+        (pl.col("found") | newly).alias("found"),
+    )  # fmt: skip
+    row = (
+        shifted.filter(pl.col("port_of_loading") == "VNSGN")
+        .head(1)
+        .with_columns(pl.lit(1.0).alias("hours_late"))
+    )
+    known = row.with_columns(pl.lit("CNSHA").alias("port_of_loading"))
+    kept = train(shifted, rounds=200, patience=20)
+    refitted = train(shifted, rounds=200, patience=20, refit=True)
+
+    def lift(model: TrainedModel) -> float:  # the port's own log-odds over a known port's
+        return float(model.predict(row).score[0] - model.predict(known).score[0])
+
+    assert lift(refitted) > 1
+    assert abs(lift(kept)) < 0.25
+    assert (refitted.metadata["train_rows"], kept.metadata["train_rows"]) == (4000, 3000)
