@@ -43,7 +43,7 @@ from seawall.core.progress import progress
 from seawall.filings.schemas import Party
 from seawall.risk.backtest.mapping import LABEL, TIME
 from seawall.risk.backtest.run import rule_scores
-from seawall.risk.model import balanced_weights, default_spec, selection_weights, train
+from seawall.risk.model import balanced_weights, selection_weights
 from seawall.risk.rules import packs
 from seawall.risk.rules.catalogue import HISTORY_FEATURES, polars_schema
 from seawall.risk.rules.features import filing_features
@@ -51,6 +51,8 @@ from seawall.risk.rules.history import HISTORY_SCHEMA, history_features, history
 from seawall.risk.rules.norms import Norms, build_norms, goods_frame
 from seawall.risk.rules.vectorized import RULE_SCORE
 from seawall.risk.scoring import combination
+from seawall.risk.training import frames
+from seawall.risk.training.service import train_pair
 from seawall.risk.watchlists import Screener, load_watchlist
 from seawall.risk.watchlists.screener import ROLES
 from seawall.simulator.config import SimulationConfig
@@ -288,16 +290,18 @@ def score_agency(frame: pl.DataFrame, exams: pl.DataFrame, agency: str, split: d
         randomly,
     )
     future = own.filter(pl.col(TIME) >= split.replace(tzinfo=None))
-    scores: dict[str, Any] = {}
-    for name, extra in (("model", ()), ("combined", combination.MODEL_EXTRA_FEATURES)):
-        clock = time.perf_counter()
-        model = train(past, label=LABEL, time=TIME, weight="weight", fit_weight="fit_weight",
-                      random_share="is_random", spec=default_spec(past, extra=list(extra)),
-                      monotone=combination.MODEL_MONOTONE)  # fmt: skip
-        scores[name] = model.predict(future).probability
+    clock = time.perf_counter()
+    # The node's own training (``train_pair``), on its column names; its partner is the model
+    # that reads the features alone, trained the same way: the "model" line.
+    node = train_pair(past.drop(frames.LABEL).rename({LABEL: frames.LABEL, TIME: frames.TIME}))
+    seconds = round(time.perf_counter() - clock, 1)
+    assert node.partner is not None
+    scores = {"model": node.partner.predict(future).probability,
+              "combined": node.predict(future).probability}  # fmt: skip
+    for name, model in (("model", node.partner), ("combined", node)):
         meta = model.metadata
         report[f"{agency} {name}"] = {
-            "seconds": round(time.perf_counter() - clock, 1),
+            "seconds": seconds,
             "trees": meta["best_iteration"],
             "train": f"{meta['train_rows']} rows, {meta['train_positives']} findings",
             "valid": meta["metrics"]["valid"],

@@ -4,7 +4,7 @@ See docs/model.md.
 """
 
 from seawall.risk.model.encoding import FeatureSpec, default_spec, with_derived
-from seawall.risk.model.trained import Prediction, Reason, TrainedModel, load
+from seawall.risk.model.trained import Prediction, Reason, TrainedModel, blend, load
 from seawall.risk.model.training import (
     TrainingError,
     balanced_weights,
@@ -20,6 +20,7 @@ __all__ = [
     "TrainedModel",
     "TrainingError",
     "balanced_weights",
+    "blend",
     "default_spec",
     "load",
     "selection_weights",

@@ -22,6 +22,8 @@ MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
 SINGLE_THREAD_ROWS = 64
 FORMAT = 1  # bump when the artifact layout changes; load refuses formats it does not know
+BLENDED_FORMAT = 2  # a model with a partner: a reader of format 1 would ignore the partner
+PARTNER = "partner"  # the metadata's key for a blended model's partner, whole
 
 Floats = npt.NDArray[np.float64]
 
@@ -78,17 +80,26 @@ class Calibration:
 
 @dataclass(frozen=True)
 class TrainedModel:
-    """A LightGBM booster with its input encoding, calibration and metadata."""
+    """A LightGBM booster with its input encoding, calibration and metadata; with a
+    ``partner`` (see :func:`blend`), the two models' calibrated log-odds averaged."""
 
     booster: lgb.Booster
     encoding: Encoding
     calibration: Calibration
     metadata: Mapping[str, Any]
+    partner: TrainedModel | None = None
 
     @cached_property
     def contributions(self) -> PathContributions:
         """The booster's contribution table, built on first use (a few ms per hundred trees)."""
         return PathContributions.of(self.booster)
+
+    def prepare(self) -> None:
+        """Build the contribution tables now (the partner's too), not in the first prediction
+        asked for reasons."""
+        self.contributions  # noqa: B018 - a cached property, built here
+        if self.partner is not None:
+            self.partner.prepare()
 
     @property
     def version(self) -> str:
@@ -100,47 +111,104 @@ class TrainedModel:
 
         Reasons are per-feature contributions along the trees' decision paths
         (:mod:`.contributions`), largest in absolute value first, so a mitigating feature can be
-        a reason too.
+        a reason too. With a partner, the probability is the mean of the two models'
+        calibrated log-odds, ``score`` that mean, and the contributions the mean of the two
+        models' (the partner's reads a subset of this model's inputs).
         """
-        matrix = self.encoding.matrix(frame)
         rows = len(frame)
         if rows == 0:
             empty = np.empty(0, dtype=np.float64)
             return Prediction(empty, empty, [] if top_k else None)
         # One thread for a few rows: waking OpenMP's pool costs more than the trees (ms vs µs).
         threads: dict[str, Any] = {"num_threads": 1} if rows <= SINGLE_THREAD_ROWS else {}
-        score = np.asarray(
-            self.booster.predict(matrix, raw_score=True, **threads), dtype=np.float64
-        )
-        probability = self.calibration.apply(score)
-        if top_k <= 0:
+        score, contributions = self._raw(frame, threads, top_k > 0)
+        if self.partner is None:
+            probability = self.calibration.apply(score)
+        else:
+            other, theirs = self.partner._raw(frame, threads, top_k > 0)
+            score = (
+                _logit(self.calibration.apply(score))
+                + _logit(self.partner.calibration.apply(other))
+            ) / 2
+            probability = np.asarray(1.0 / (1.0 + np.exp(-score)), dtype=np.float64)
+            if contributions is not None and theirs is not None:
+                contributions = (contributions + theirs @ self._partner_columns) / 2
+        if contributions is None:
             return Prediction(probability, score, None)
+        return Prediction(probability, score, self._reasons(frame, contributions, top_k))
+
+    def _raw(self, frame: Frame, threads: Mapping[str, Any], explain: bool
+             ) -> tuple[Floats, Floats | None]:  # fmt: skip
+        """This booster's raw log-odds for the rows, and its contributions when asked."""
+        matrix = self.encoding.matrix(frame)
+        score = np.asarray(self.booster.predict(matrix, raw_score=True, **threads), np.float64)
+        if not explain:
+            return score, None
         leaves = np.asarray(self.booster.predict(matrix, pred_leaf=True, **threads))
-        contributions = self.contributions.of_leaves(leaves.reshape(rows, -1))
+        return score, self.contributions.of_leaves(leaves.reshape(len(frame), -1))
+
+    @cached_property
+    def _partner_columns(self) -> Floats:
+        """Places the partner's contributions among this model's inputs (a 0/1 matrix)."""
+        assert self.partner is not None
+        names = self.encoding.spec.names
+        placed = np.zeros((len(self.partner.encoding.spec.names), len(names)))
+        for row, name in enumerate(self.partner.encoding.spec.names):
+            placed[row, names.index(name)] = 1.0
+        return placed
+
+    def _reasons(self, frame: Frame, contributions: Floats, top_k: int) -> list[list[Reason]]:
         names = self.encoding.spec.names
         order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top_k]
         values = self.encoding.values(frame)
-        reasons = []
-        for row, (columns, record) in enumerate(zip(order, values, strict=True)):
-            reasons.append(
-                [
-                    Reason(names[c], record[c], float(contributions[row, c]))
-                    for c in map(int, columns)
-                    if contributions[row, c] != 0.0
-                ]
-            )
-        return Prediction(probability, score, reasons)
+        return [
+            [
+                Reason(names[c], record[c], float(contributions[row, c]))
+                for c in map(int, columns)
+                if contributions[row, c] != 0.0
+            ]
+            for row, (columns, record) in enumerate(zip(order, values, strict=True))
+        ]
 
     def save(self, root: Path) -> Path:
-        """Write the artifact to ``root/<version>/`` (model text and JSON metadata)."""
+        """Write the artifact to ``root/<version>/`` (model text and JSON metadata; a partner
+        is kept whole in the metadata, under ``partner``)."""
         directory = root / self.version
         directory.mkdir(parents=True, exist_ok=True)
         (directory / MODEL_FILE).write_text(self.booster.model_to_string())
+        (directory / METADATA_FILE).write_text(
+            json.dumps(self._described(), indent=2, sort_keys=True)
+        )
+        return directory
+
+    def _described(self) -> dict[str, Any]:
+        """The metadata as saved: with the encoding, the calibration and any partner."""
         meta = dict(self.metadata)
         meta["encoding"] = self.encoding.to_json()
         meta["calibration"] = self.calibration.to_json()
-        (directory / METADATA_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True))
-        return directory
+        if self.partner is not None:
+            meta[PARTNER] = {
+                "model": self.partner.booster.model_to_string(),
+                "metadata": self.partner._described(),
+            }
+        return meta
+
+
+def blend(model: TrainedModel, partner: TrainedModel) -> TrainedModel:
+    """``model`` averaged with ``partner`` (their calibrated log-odds), under a version of
+    its own. The partner must read no input that ``model`` does not."""
+    missing = sorted(set(partner.encoding.spec.names) - set(model.encoding.spec.names))
+    if missing:
+        raise ValueError(f"the partner reads inputs the model does not: {', '.join(missing)}")
+    texts = model.booster.model_to_string() + partner.booster.model_to_string()
+    created = datetime.fromisoformat(str(model.metadata["created"]))
+    metadata = {**model.metadata, "version": version_id(texts, created), "format": BLENDED_FORMAT}
+    return TrainedModel(model.booster, model.encoding, model.calibration, metadata, partner)
+
+
+def _logit(probability: Floats) -> Floats:
+    p = np.clip(probability, 1e-12, 1.0 - 1e-12)
+    return np.asarray(np.log(p / (1.0 - p)), dtype=np.float64)
 
 
 def version_id(model_text: str, created: datetime) -> str:
@@ -156,8 +224,17 @@ def load(directory: Path) -> TrainedModel:
         text = (directory / MODEL_FILE).read_text()
     except (OSError, json.JSONDecodeError) as error:
         raise ValueError(f"{directory}: not a model artifact ({error})") from None
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{directory}: artifact format {meta.get('format')!r}, expected {FORMAT}")
+    if meta.get("format") not in (FORMAT, BLENDED_FORMAT):
+        raise ValueError(
+            f"{directory}: artifact format {meta.get('format')!r}, expected {FORMAT} or "
+            f"{BLENDED_FORMAT}"
+        )
+    return _from_parts(text, meta)
+
+
+def _from_parts(text: str, meta: dict[str, Any]) -> TrainedModel:
     encoding = Encoding.from_json(meta.pop("encoding"))
     calibration = Calibration.from_json(meta.pop("calibration"))
-    return TrainedModel(lgb.Booster(model_str=text), encoding, calibration, meta)
+    saved = meta.pop(PARTNER, None)
+    partner = None if saved is None else _from_parts(saved["model"], dict(saved["metadata"]))
+    return TrainedModel(lgb.Booster(model_str=text), encoding, calibration, meta, partner)

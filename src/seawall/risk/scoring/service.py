@@ -49,7 +49,7 @@ def build_scorer(session: Session, settings: Settings) -> Scorer:
     entries = active_entries(session)
     trained = active_model(session)
     if trained is not None:
-        trained.model.contributions  # noqa: B018 - built here, not in the first POST with reasons
+        trained.model.prepare()  # here, not in the first POST with reasons
     return Scorer(
         rules=active_rules(session, settings.agency),
         screener=Screener(entries) if entries else None,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import polars as pl
 from sqlalchemy.orm import Session
 
 from seawall.core.database import Database
@@ -18,6 +19,7 @@ from seawall.risk.model import (
     TrainedModel,
     TrainingError,
     balanced_weights,
+    blend,
     default_spec,
     selection_weights,
     train,
@@ -67,6 +69,20 @@ def _check(data: TrainingData, since: date | None) -> None:
         )
 
 
+def train_pair(frame: pl.DataFrame, *, seed: int = 0) -> TrainedModel:
+    """The node's model from its training frame (``frames.training_data``'s, with the weight
+    columns): two models refitted on every exam after early stopping, one reading the rule and
+    watchlist scores beside the features (monotone in both) and one the features alone, their
+    calibrated log-odds averaged (``risk.model.blend``; docs/model.md, "Two models")."""
+    trained = [
+        train(frame, label=LABEL, time=TIME, spec=default_spec(frame, extra=list(extra)),
+              weight=WEIGHT, fit_weight=FIT_WEIGHT, random_share=IS_RANDOM,
+              monotone=MODEL_MONOTONE if extra else None, refit=True, seed=seed)
+        for extra in (MODEL_EXTRA_FEATURES, ())
+    ]  # fmt: skip
+    return blend(*trained)
+
+
 def train_model(
     database: Database,
     settings: Settings,
@@ -90,11 +106,8 @@ def train_model(
         selection_weights(data.frame[SELECTED_BY], rate if rate is not None else 1.0).alias(WEIGHT),
         balanced_weights(data.frame[IS_RANDOM]).alias(FIT_WEIGHT),
     )
-    spec = default_spec(frame, extra=MODEL_EXTRA_FEATURES)
     try:
-        model = train(frame, label=LABEL, time=TIME, spec=spec, weight=WEIGHT,
-                      fit_weight=FIT_WEIGHT, random_share=IS_RANDOM, monotone=MODEL_MONOTONE,
-                      seed=seed)  # fmt: skip
+        model = train_pair(frame, seed=seed)
     except TrainingError as error:
         raise TrainingRefusedError(f"cannot train on the node's outcomes: {error}") from None
     summary = {

@@ -14,6 +14,7 @@ from seawall.risk.model import (
     TrainedModel,
     TrainingError,
     balanced_weights,
+    blend,
     default_spec,
     load,
     selection_weights,
@@ -260,3 +261,44 @@ def test_refit_learns_from_the_validation_slice_too(frame: pl.DataFrame) -> None
     assert lift(refitted) > 1
     assert abs(lift(kept)) < 0.25
     assert (refitted.metadata["train_rows"], kept.metadata["train_rows"]) == (4000, 3000)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p / (1 - p))
+
+
+def test_a_blend_averages_the_two_models_calibrated_log_odds_and_their_reasons(
+    model: TrainedModel, frame: pl.DataFrame, tmp_path: Path
+) -> None:
+    """The partner reads the features but one (``voyage_days``); the blend's probability and
+    its reasons are the means of the two models', and its artifact keeps both."""
+    partner = train(frame.drop("voyage_days"), rounds=200, patience=20)
+    both = blend(model, partner)
+    rows = frame.head(50)
+    mine, theirs, blended = (m.predict(rows, top_k=3) for m in (model, partner, both))
+    mean = (_logit(mine.probability) + _logit(theirs.probability)) / 2
+    np.testing.assert_allclose(_logit(blended.probability), mean, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(blended.score, mean, rtol=1e-9, atol=1e-9)
+    assert mine.reasons is not None
+    assert theirs.reasons is not None
+    assert blended.reasons is not None
+    for row in range(rows.height):
+        own = {r.feature: r.contribution for r in mine.reasons[row]}
+        other = {r.feature: r.contribution for r in theirs.reasons[row]}
+        for reason in blended.reasons[row]:
+            expected = (own.get(reason.feature, 0.0) + other.get(reason.feature, 0.0)) / 2
+            assert reason.contribution == pytest.approx(expected, abs=1e-12)
+    again = load(both.save(tmp_path))
+    assert again.partner is not None
+    assert (again.version, again.metadata["format"]) == (both.version, 2)
+    assert again.version != model.version
+    np.testing.assert_array_equal(again.predict(rows).probability, blended.probability)
+
+
+def test_a_blend_refuses_a_partner_reading_inputs_the_model_does_not(
+    model: TrainedModel, frame: pl.DataFrame
+) -> None:
+    wider = train(frame.with_columns(pl.col("hours_late").alias("value_per_kg_usd")),
+                  rounds=200, patience=20)  # fmt: skip
+    with pytest.raises(ValueError, match="the partner reads inputs the model does not"):
+        blend(model, wider)
