@@ -10,11 +10,13 @@ as it would:
   their exam, and only exams done before the split);
 - rules: the harmonized pack plus the agency's private pack;
 - watchlists: each party screened against the agency's list; the best match score (0-100);
-- ``model``: trained on the agency's exam outcomes before the split (the label is the finding;
-  the trees fitted with the random share weighing as much as the rule picks, the calibration
-  with random exams weighted ``1 / 0.004``), catalogue features only;
-- ``combined``: ``combination.combine`` of the rule score, the watchlist score and a model
-  trained the same way with ``MODEL_EXTRA_FEATURES`` as extra inputs (monotone in both).
+- ``combined``: ``combination.combine`` of the rule score, the watchlist score and the node's
+  model as ``seawall train`` makes it (``training.service.train_pair``) from the agency's exam
+  outcomes before the split: two models refitted on every exam (the trees fitted with the
+  random share weighing as much as the rule picks, the calibration with random exams weighted
+  ``1 / 0.004``), one with ``MODEL_EXTRA_FEATURES`` as extra inputs (monotone in both), one on
+  the catalogue features alone, blended;
+- ``model``: the second of the two alone.
 
 Test: every filing arriving (discharge ETA) after the split, labelled from the truth file
 (what an exam would find). Prints precision and recall at 1, 2, 5 and 10% per method, per
