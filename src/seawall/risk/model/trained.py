@@ -132,7 +132,9 @@ class TrainedModel:
             ) / 2
             probability = np.asarray(1.0 / (1.0 + np.exp(-score)), dtype=np.float64)
             if contributions is not None and theirs is not None:
-                contributions = (contributions + theirs @ self._partner_columns) / 2
+                placed = np.zeros_like(contributions)
+                placed[:, self._partner_places] = theirs
+                contributions = (contributions + placed) / 2
         if contributions is None:
             return Prediction(probability, score, None)
         return Prediction(probability, score, self._reasons(frame, contributions, top_k))
@@ -148,14 +150,11 @@ class TrainedModel:
         return score, self.contributions.of_leaves(leaves.reshape(len(frame), -1))
 
     @cached_property
-    def _partner_columns(self) -> Floats:
-        """Places the partner's contributions among this model's inputs (a 0/1 matrix)."""
+    def _partner_places(self) -> npt.NDArray[np.intp]:
+        """Where each of the partner's inputs stands among this model's."""
         assert self.partner is not None
         names = self.encoding.spec.names
-        placed = np.zeros((len(self.partner.encoding.spec.names), len(names)))
-        for row, name in enumerate(self.partner.encoding.spec.names):
-            placed[row, names.index(name)] = 1.0
-        return placed
+        return np.array([names.index(name) for name in self.partner.encoding.spec.names])
 
     def _reasons(self, frame: Frame, contributions: Floats, top_k: int) -> list[list[Reason]]:
         names = self.encoding.spec.names
