@@ -106,8 +106,3 @@ app.add_typer(rules, name="rules")
 app.add_typer(watchlist, name="watchlist")
 app.add_typer(exams_commands(on_found=[count_findings]), name="exams")
 app.command("demo")(demo)
-
-
-def main() -> None:
-    """Entry point of the ``seawall`` script."""
-    app()

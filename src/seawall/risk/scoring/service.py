@@ -7,17 +7,11 @@
 
 from __future__ import annotations
 
-import gc
-import itertools
-import multiprocessing
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 
 import polars as pl
 from sqlalchemy.orm import Session
@@ -31,17 +25,13 @@ from seawall.exams.queries import all_findings
 from seawall.filings.service import AcceptedVersion
 from seawall.risk.rules.norms import EMPTY_NORMS
 from seawall.risk.rules.store import active_rules
-from seawall.risk.scoring import configuration, documents, parties, store
+from seawall.risk.scoring import configuration, documents, parties, store, writing
 from seawall.risk.scoring.scorer import Batch, Scorer
 from seawall.risk.training.registry import active_model
 from seawall.risk.watchlists import Screener
 from seawall.risk.watchlists.store import active_entries
 
 CHUNK = 100_000  # versions per bulk step: one transaction, one model call, one history pass
-# The writing process's SQLite page cache. A chunk's transaction dirties some 150 MiB of
-# pages; in SQLite's default 2 MiB cache they were spilled to the log mid-transaction, the
-# indexes' pages again and again, and read back.
-WRITER_PAGE_CACHE_MIB = 256
 
 
 def build_scorer(session: Session, settings: Settings) -> Scorer:
@@ -115,7 +105,7 @@ def _score_ids(
     Versions another run scored meanwhile (two ``seawall score`` at once) are updated, not
     inserted twice: the writer looks up each chunk's assessments first.
 
-    Each chunk is written while the next one is scored (see :func:`_writer`).
+    Each chunk is written while the next one is scored (see :func:`writing.writer`).
     """
     with database.transaction(write=False) as session:
         scorer = build_scorer(session, settings)
@@ -123,7 +113,7 @@ def _score_ids(
         history = store.full_history(session, findings)
     today = utcnow().date()
     parts = _parts(ids, chunk)
-    with cycle_collector_paused(), _writer(database, chunks=len(parts)) as write:
+    with cycle_collector_paused(), writing.writer(database, chunks=len(parts)) as write:
         written: Future[int] | None = None
         for raw, slim in _read_ahead(database, parts):
             rows = documents.history_rows(slim, raw.filing_ids, raw.received_at, findings)
@@ -177,73 +167,6 @@ def _read_ahead(
             ahead = reader.submit(read, following)
             yield current
         yield ahead.result()
-
-
-Submit = Callable[[pl.DataFrame], Future[int]]  # hands a chunk's rows to the writer
-
-
-@contextmanager
-def _writer(database: Database, *, chunks: int) -> Iterator[Submit]:
-    """Where bulk scoring's chunks are written while the next is scored.
-
-    A job of more than one chunk writes from a process of its own: from a thread, writing
-    (binding every value, in Python) took the interpreter lock from scoring, and the two
-    barely overlapped on a million filings. The process is started afresh (``spawn``) rather
-    than forked from a parent that runs Polars' threads, and opens the database itself.
-    Each chunk reaches it as an Arrow IPC file in a temporary folder: pickled through the
-    pool's pipe, a chunk cost both processes a copy and a conversion of every buffer, which
-    the IPC file's writer and reader mostly skip.
-    A smaller job writes from a thread, without a process's start-up, and so does a job on an
-    in-memory database, which no other process can open.
-    """
-    url = database.engine.url
-    if chunks <= 1 or url.database in (None, "", ":memory:"):
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            yield lambda frame: thread.submit(_write, database, frame)
-        return
-    context = multiprocessing.get_context("spawn")
-    opened = (url.render_as_string(hide_password=False),)
-    with (
-        tempfile.TemporaryDirectory(prefix="seawall-score-") as folder,
-        ProcessPoolExecutor(1, context, initializer=_open, initargs=opened) as process,
-    ):
-        process.submit(_started)  # start it now: its start-up overlaps with the first chunk
-        numbers = itertools.count()
-
-        def submit(frame: pl.DataFrame) -> Future[int]:
-            path = Path(folder) / f"chunk-{next(numbers)}.arrow"
-            frame.write_ipc(path)
-            return process.submit(_write_file, path)
-
-        yield submit
-
-
-def _write(database: Database, frame: pl.DataFrame) -> int:
-    with database.transaction() as session:
-        store.save_rows(session, frame)
-    return frame.height
-
-
-_OPENED: list[Database] = []  # in a writing process: the database it opened
-
-
-def _open(url: str) -> None:
-    # The process only writes chunks: rows of tuples, freed by reference counting. The cycle
-    # collector rescanning them took as much of its time as SQLite's page reads.
-    gc.freeze()
-    gc.disable()
-    _OPENED.append(Database.from_url(url, page_cache_mib=WRITER_PAGE_CACHE_MIB))
-
-
-def _write_file(path: Path) -> int:
-    """Write the chunk in this IPC file (in the writing process), then remove the file."""
-    frame = pl.read_ipc(path)
-    path.unlink()
-    return _write(_OPENED[0], frame)
-
-
-def _started() -> None:
-    """Nothing: submitted first, it makes the pool start its process (and open the database)."""
 
 
 def score_pending(node: Node, advance: Callable[[int], None]) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 import polars as pl
@@ -40,7 +40,9 @@ from seawall.risk.rules.history import history_row, party_key
 from seawall.risk.scoring import parties
 from seawall.risk.scoring.documents import ASSESSMENT_COLUMNS, FRAME_SCHEMA, Raw, Stored
 from seawall.risk.scoring.models import AssessedSeal, Assessment
-from seawall.risk.scoring.scorer import Assessed, Assessments
+
+if TYPE_CHECKING:  # not at run time: bulk scoring's writing process never loads the model
+    from seawall.risk.scoring.scorer import Assessed, Assessments
 
 _ASSESSMENTS = cast(Table, Assessment.__table__)
 _VERSIONS = cast(Table, FilingVersion.__table__)

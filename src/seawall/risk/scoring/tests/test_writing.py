@@ -1,0 +1,30 @@
+"""The writing process's start-up: what it imports when bulk scoring spawns it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _loaded_after(statement: str) -> set[str]:
+    shown = "import sys; print(' '.join(sys.modules))"
+    run = subprocess.run(
+        [sys.executable, "-c", f"{statement}; {shown}"], capture_output=True, text=True, check=True
+    )
+    return set(run.stdout.split())
+
+
+def test_the_writing_process_does_not_load_the_model_libraries() -> None:
+    # A spawned process imports the command's script, then the module of what it runs: both
+    # stay clear of LightGBM and scikit-learn, whose import took it seconds on two busy cores.
+    loaded = _loaded_after("import seawall.__main__, seawall.risk.scoring.writing")
+    assert "seawall.risk.scoring.store" in loaded
+    assert not {"lightgbm", "sklearn", "seawall.cli"} & loaded
+
+
+def test_python_dash_m_seawall_runs_the_command() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "seawall", "--help"], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert "joint container-cargo targeting" in run.stdout
