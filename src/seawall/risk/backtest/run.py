@@ -3,7 +3,7 @@
 Methods, each ranking the test rows: ``random`` (no information: every row tied), ``rules``
 (the harmonized pack's score), ``model`` (LightGBM on the features) and ``combined`` (the same
 model with the rule score as one more input, so it learns from the labels how far to trust each
-score level). See docs/backtest.md.
+score level, blended with the model alone as the node blends its two). See docs/backtest.md.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from seawall.risk.backtest.metrics import at_rate
 from seawall.risk.backtest.norms import with_commodity_norms
 from seawall.risk.backtest.parties import with_party_history
 from seawall.risk.backtest.profiles import profile_names, with_profiles
-from seawall.risk.model import TrainingError, default_spec, train, with_derived
+from seawall.risk.model import TrainedModel, TrainingError, blend, default_spec, train, with_derived
 from seawall.risk.rules import packs
 from seawall.risk.rules.vectorized import RULE_SCORE, RULES_HIT, FrameRule, score_frame
 
@@ -139,6 +139,24 @@ def _no_twin(train: pl.DataFrame, test: pl.DataFrame, key: Sequence[str]) -> np.
     return joined.get_column("_seen").is_null().to_numpy()
 
 
+def method_scores(future: pl.DataFrame, alone: TrainedModel, with_rules: TrainedModel
+                  ) -> dict[str, np.ndarray]:  # fmt: skip
+    """Each method's score of the test rows, higher first: ``alone`` is the model on the
+    features, ``with_rules`` the one with the rule score too.
+
+    ``combined`` blends the two (``risk.model.blend``), as the node's training blends its
+    model with and without the rule and watchlist scores: on outside-shaped files the model
+    with the rule score alone lost to the model without it about as often as it won.
+    Rank by log-odds: the same order as the calibrated probability, minus isotonic ties.
+    """
+    return {
+        "random": np.zeros(future.height),
+        "rules": future.get_column(RULE_SCORE).to_numpy(),
+        "model": alone.predict(future).score,
+        "combined": blend(with_rules, alone).predict(future).score,
+    }
+
+
 def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
              rates: Sequence[float], seed: int = 0) -> Report:  # fmt: skip
     """Train on rows dated before ``split``, score rows on or after it, compare the methods."""
@@ -173,13 +191,7 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
                          monotone={RULE_SCORE: 1})  # fmt: skip
     except TrainingError as error:
         raise BacktestError(f"cannot train on the rows before {split}: {error}") from None
-    # Rank by raw log-odds: the same order as the calibrated probability, minus isotonic ties.
-    scores = {
-        "random": np.zeros(future.height),
-        "rules": future.get_column(RULE_SCORE).to_numpy(),
-        "model": alone.predict(future).score,
-        "combined": combined.predict(future).score,
-    }
+    scores = method_scores(future, alone, combined)
     truth = future.get_column(LABEL).to_numpy()
     fresh = _no_twin(past, future, mapped.key)
     report = Report()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,9 @@ from typer.testing import CliRunner
 from seawall.risk.backtest import at_rate
 from seawall.risk.backtest.cli import app as backtest_app
 from seawall.risk.backtest.mapping import BacktestError, ColumnMap, load_mapping, map_frame
-from seawall.risk.backtest.run import _no_twin, read_data
+from seawall.risk.backtest.run import _no_twin, method_scores, read_data
+from seawall.risk.model import blend, default_spec, train
+from seawall.risk.rules.vectorized import RULE_SCORE
 
 MAPPING = """\
 time: declared_on
@@ -448,3 +450,30 @@ def test_a_csv_written_with_semicolons_and_decimal_commas_is_read_as_the_mapping
     frame = map_frame(read_data(data, european), european, "seized").frame
     assert frame["declared_value_usd"].to_list() == [1234.5, 7.25]
     assert frame["hs_chapters"].to_list() == [["01"], ["85"]]
+
+
+def test_the_combination_is_the_blend_of_both_models() -> None:
+    # As the node's training does: the model with the rule score, blended with the model
+    # without it. Rules here point at a different half of the positives than lateness does.
+    rng = np.random.default_rng(5)
+    rows = 4000
+    late, points = rng.exponential(6.0, rows), rng.choice([0.0, 10.0, 30.0], rows)
+    found = rng.random(rows) < 0.02 + 0.3 * (late > 15) + 0.3 * (points == 30.0)
+    frame = pl.DataFrame(
+        {
+            "hours_late": late,
+            RULE_SCORE: points,
+            "found": found,
+            "received_at": [datetime(2025, 1, 1) + timedelta(hours=int(h)) for h in range(rows)],
+        }
+    )
+    past, future = frame.head(3000), frame.tail(1000)
+    alone = train(past, spec=default_spec(past))
+    with_rules = train(past, spec=default_spec(past, extra=[RULE_SCORE]), monotone={RULE_SCORE: 1})
+    scores = method_scores(future, alone, with_rules)
+    assert np.array_equal(scores["combined"], blend(with_rules, alone).predict(future).score)
+    assert not np.array_equal(scores["combined"], with_rules.predict(future).score)
+    assert np.array_equal(scores["model"], alone.predict(future).score)
+    truth = future.get_column("found").to_numpy()
+    combined, model = (at_rate(scores[name], truth, 10).recall for name in ("combined", "model"))
+    assert combined > model  # the rule score's half of the positives is found too
