@@ -267,12 +267,19 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
+@pytest.mark.parametrize("own_codes", [False, True], ids=["same frame", "its own codes"])
 def test_a_blend_averages_the_two_models_calibrated_log_odds_and_their_reasons(
-    model: TrainedModel, frame: pl.DataFrame, tmp_path: Path
+    model: TrainedModel, frame: pl.DataFrame, tmp_path: Path, own_codes: bool
 ) -> None:
     """The partner reads the features but one (``voyage_days``); the blend's probability and
-    its reasons are the means of the two models', and its artifact keeps both."""
-    partner = train(frame.drop("voyage_days"), rounds=200, patience=20)
+    its reasons are the means of the two models', and its artifact keeps both. Trained on the
+    same frame, the partner codes the ports as the model does and reads the model's matrix;
+    trained without the model's first port, its codes differ and it encodes the rows itself."""
+    first = model.encoding.vocabularies["port_of_loading"][0]
+    trained_on = frame.filter(pl.col("port_of_loading") != first) if own_codes else frame
+    partner = train(trained_on.drop("voyage_days"), rounds=200, patience=20)
+    shared = partner.encoding.vocabularies == model.encoding.vocabularies
+    assert shared != own_codes
     both = blend(model, partner)
     rows = frame.head(50)
     mine, theirs, blended = (m.predict(rows, top_k=3) for m in (model, partner, both))
