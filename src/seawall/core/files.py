@@ -1,5 +1,6 @@
-"""Data files handed to the node (filings, exam outcomes, watchlists): which format a file is
-in, and the error for a file that cannot be read at all."""
+"""Files handed to the node: which format a data file (filings, exam outcomes, watchlists) is
+in, reading a small text file (a rule pack, a backtest's mapping), and the error for a file
+that cannot be read at all."""
 
 from __future__ import annotations
 
@@ -33,3 +34,21 @@ def format_of(path: Path, given: str | None, formats: Sequence[str]) -> str:
             f"{path}: cannot tell the format from {path.suffix!r}; use --format {'|'.join(formats)}"
         )
     return found
+
+
+def read_text(path: Path, *, limit: int) -> str:
+    """A UTF-8 text file of at most ``limit`` bytes, whole; UnreadableFileError naming the
+    file and why it cannot be read (missing, a folder, too large, not UTF-8). The size is
+    checked before reading: a rule pack or a mapping is kilobytes, and a file given by
+    mistake may be gigabytes."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise UnreadableFileError(f"{path}: {size:,} bytes, more than the {limit:,} allowed")
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UnreadableFileError(f"{path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise UnreadableFileError(
+            f"{path}: not UTF-8 (byte {error.start}): {error.reason}"
+        ) from None

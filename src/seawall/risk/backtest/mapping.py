@@ -14,6 +14,7 @@ import polars as pl
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from seawall.core.files import UnreadableFileError, read_text
 from seawall.risk.rules.catalogue import CATALOGUE, FeatureType
 
 
@@ -52,6 +53,7 @@ class ColumnMap(BaseModel):
         return [*([self.time] if self.time_format else []), *self.categories, *codes]
 
 
+MAX_MAPPING_BYTES = 2**20  # a MAP.yaml is a page of column names
 _CODES = ("hs_codes", "hs_headings", "hs_chapters")  # HS codes: digits in pairs, 0 may lead
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
@@ -71,9 +73,9 @@ _POLARS: dict[FeatureType, pl.DataType] = {
 def load_mapping(path: Path) -> ColumnMap:
     """Read and check MAP.yaml; every problem is reported at once, naming the field."""
     try:
-        raw = yaml.safe_load(path.read_text())
-    except OSError as error:
-        raise BacktestError(f"mapping {path}: cannot read it ({error.strerror})") from None
+        raw = yaml.safe_load(read_text(path, limit=MAX_MAPPING_BYTES))
+    except UnreadableFileError as error:
+        raise BacktestError(f"mapping {error}") from None
     except yaml.YAMLError as error:
         raise BacktestError(f"mapping {path}: not valid YAML ({error})") from None
     try:

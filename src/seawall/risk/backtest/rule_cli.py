@@ -11,12 +11,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from seawall.core.files import UnreadableFileError, read_text
 from seawall.core.node import Node, node_of
 from seawall.core.progress import progress
 from seawall.risk.backtest.candidates import rules_from_text
 from seawall.risk.backtest.rule import backtest_rules
 from seawall.risk.backtest.stored import history_chunks
-from seawall.risk.rules.packs import CompiledRule, PackError
+from seawall.risk.rules.packs import MAX_PACK_BYTES, CompiledRule, PackError
 from seawall.risk.rules.store import find_rule
 
 
@@ -32,11 +33,9 @@ def _is_file(target: str) -> bool:
 
 def _from_file(target: str) -> tuple[CompiledRule, ...]:
     try:
-        text = Path(target).read_text(encoding="utf-8")
-    except OSError as error:
-        _exit(2, f"error: {target}: {error.strerror or error}")
-    except UnicodeDecodeError as error:
-        _exit(2, f"error: {target}: not UTF-8 (byte {error.start}): {error.reason}")
+        text = read_text(Path(target), limit=MAX_PACK_BYTES)
+    except UnreadableFileError as error:
+        _exit(2, f"error: {error}")
     try:
         return rules_from_text(text, target)
     except PackError as error:

@@ -7,9 +7,10 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from seawall.core.files import UnreadableFileError, read_text
 from seawall.core.node import CLI_ACTOR, node_of
 from seawall.core.progress import progress
-from seawall.risk.rules.packs import PackError
+from seawall.risk.rules.packs import MAX_PACK_BYTES, PackError
 from seawall.risk.rules.store import find_rule, packs_in_force, save_pack
 from seawall.risk.scoring import configuration
 from seawall.risk.scoring.service import rescore_in_play
@@ -31,11 +32,9 @@ def load_command(
     """
     node = node_of(ctx)
     try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        _exit(2, f"error: {file}: {error.strerror or error}")
-    except UnicodeDecodeError as error:
-        _exit(2, f"error: {file}: not UTF-8 (byte {error.start}): {error.reason}")
+        text = read_text(file, limit=MAX_PACK_BYTES)
+    except UnreadableFileError as error:
+        _exit(2, f"error: {error}")
     try:
         with node.database.transaction() as session:
             before = configuration.generation(session)

@@ -56,6 +56,9 @@ COMMENT: /#[^\n]*/
 """
 
 _PARSER = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+# Parentheses and nots inside one another (the shipped packs reach 2). Building, checking and
+# evaluating a condition recurse once per level: a few hundred exhausted Python's stack.
+MAX_NESTING = 50
 
 Op = TypingLiteral["=", "!=", "<", "<=", ">", ">="]
 Scalar = float | str | bool | None
@@ -246,6 +249,9 @@ def _end(text: str) -> str:
 
 def _syntax_message(error: UnexpectedInput, text: str) -> str:
     where = f"line {error.line} col {error.column}"
+    if isinstance(error, UnexpectedCharacters) and error.char == '"':
+        return (f"{where}: a string that does not end on its line (strings go between double "
+                "quotes, without a backslash or a double quote inside)")  # fmt: skip
     if isinstance(error, UnexpectedCharacters):
         return f"{where}: unexpected character {error.char!r}"
     token = getattr(error, "token", None)
@@ -257,6 +263,23 @@ def _syntax_message(error: UnexpectedInput, text: str) -> str:
     return f"{where}: unexpected {str(token)!r}{hint}"
 
 
+def _check_nesting(tree: Tree[Token]) -> None:
+    """ConditionError when groups nest more than ``MAX_NESTING`` deep (walked without
+    recursion: the tree may be as deep as the text is long)."""
+    stack = [(tree, 0)]
+    while stack:
+        node, level = stack.pop()
+        # Every group is an or_ node (the whole condition too), every not a not_ node.
+        level += node.data in ("or_", "not_")
+        if level - 1 > MAX_NESTING:
+            at = _at(node)
+            raise ConditionError([
+                f"line {at.line} col {at.column}: nested too deeply: more than {MAX_NESTING} "
+                "parentheses or nots inside one another"
+            ])  # fmt: skip
+        stack.extend((child, level) for child in node.children if isinstance(child, Tree))
+
+
 def parse(text: str) -> Condition:
     """Parse a condition into its syntax tree; raise ConditionError on a syntax error."""
     if not text.strip():
@@ -265,6 +288,7 @@ def parse(text: str) -> Condition:
         tree = _PARSER.parse(text)
     except UnexpectedInput as error:
         raise ConditionError([_syntax_message(error, text)]) from None
+    _check_nesting(tree)
     return _build(tree)
 
 

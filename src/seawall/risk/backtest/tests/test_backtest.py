@@ -17,7 +17,13 @@ from typer.testing import CliRunner
 
 from seawall.risk.backtest import at_rate
 from seawall.risk.backtest.cli import app as backtest_app
-from seawall.risk.backtest.mapping import BacktestError, ColumnMap, load_mapping, map_frame
+from seawall.risk.backtest.mapping import (
+    MAX_MAPPING_BYTES,
+    BacktestError,
+    ColumnMap,
+    load_mapping,
+    map_frame,
+)
 from seawall.risk.backtest.run import _no_twin, method_scores, read_data
 from seawall.risk.model import blend, default_spec, train
 from seawall.risk.rules.vectorized import RULE_SCORE
@@ -167,7 +173,8 @@ def test_no_twin_uses_every_key_field_and_null_matches_null() -> None:
         ({"--label": "confiscated"}, "confiscated (the label)"),
         ({"--split-date": "2031-01-01"}, "outside the data"),
         ({"--split-date": "1 April"}, "not a date"),
-        ({"--mapping": "/nonexistent/map.yaml"}, "cannot read"),
+        ({"--mapping": "/nonexistent/map.yaml"}, "mapping /nonexistent/map.yaml: No such file"),
+        ({"--mapping": "/"}, "mapping /: Is a directory"),
     ],
 )
 def test_bad_input_exits_2(files: tuple[Path, Path], overrides: dict[str, str],
@@ -176,6 +183,17 @@ def test_bad_input_exits_2(files: tuple[Path, Path], overrides: dict[str, str],
     assert code == 2
     assert message in err
     assert "Traceback" not in out + err
+
+
+def test_a_mapping_larger_than_a_mapping_can_be_is_not_read(
+    tmp_path: Path, files: tuple[Path, Path]
+) -> None:
+    huge = tmp_path / "map.yaml"
+    with huge.open("wb") as file:
+        file.truncate(MAX_MAPPING_BYTES + 1)  # sparse: nothing is written, or read
+    code, _, err = invoke(*base_args(files, **{"--mapping": str(huge)}))
+    assert code == 2
+    assert f"mapping {huge}: {MAX_MAPPING_BYTES + 1:,} bytes, more than the" in err
 
 
 def test_no_positive_before_split_exits_2(tmp_path: Path, files: tuple[Path, Path]) -> None:

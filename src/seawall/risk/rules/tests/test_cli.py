@@ -12,6 +12,7 @@ from seawall.core.database import Database
 from seawall.core.node import Node
 from seawall.risk.rules.cli import rules
 from seawall.risk.rules.models import StoredPack
+from seawall.risk.rules.packs import MAX_PACK_BYTES
 from seawall.risk.rules.tests.packtext import pack, rule
 from seawall.risk.scoring import configuration
 
@@ -125,6 +126,11 @@ def test_unreadable_files_and_unknown_rules(
     latin1.write_bytes("pack: café\n".encode("latin-1"))
     code, _, err = run(database_url, tmp_path, "load", str(latin1))
     assert (code, "not UTF-8" in err) == (2, True)
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as file:
+        file.truncate(MAX_PACK_BYTES + 1)  # sparse: nothing is written, or read
+    code, _, err = run(database_url, tmp_path, "load", str(huge))
+    assert (code, f"{MAX_PACK_BYTES + 1:,} bytes, more than the" in err) == (2, True)
     garbage = tmp_path / "garbage.yaml"
     garbage.write_text("pack: [unclosed\n")
     code, _, err = run(database_url, tmp_path, "load", str(garbage))

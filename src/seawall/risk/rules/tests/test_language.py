@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seawall.risk.rules.catalogue import CATALOGUE, polars_schema
+from seawall.risk.rules.evaluate import score_record
 from seawall.risk.rules.language import (
     BoolOp,
     ConditionError,
@@ -11,6 +18,8 @@ from seawall.risk.rules.language import (
     compile_condition,
     parse,
 )
+from seawall.risk.rules.packs import RuleSpec, compile_rule
+from seawall.risk.rules.vectorized import RULE_SCORE, score_frame
 
 
 def problems(text: str) -> list[str]:
@@ -85,6 +94,8 @@ def test_type_errors(text: str, message: str) -> None:
         ("(in_transit", "the condition ends too early"),
         ("", "line 1 col 1: the condition is empty"),
         ('mode = "a" "b"', "line 1 col 12: unexpected '\"b\"'"),
+        ('mode = "air', "line 1 col 8: a string that does not end on its line"),
+        ('mode = "a\\" or in_transit', "line 1 col 8: a string that does not end on its line"),
     ],
 )
 def test_syntax_errors_name_the_position(text: str, message: str) -> None:
@@ -95,3 +106,55 @@ def test_syntax_errors_name_the_position(text: str, message: str) -> None:
 
 def test_comments_and_trailing_commas_are_allowed() -> None:
     compile_condition('mode in ["air", "marine",]  # the two modes we watch\nand in_transit')
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("(" * 51 + "in_transit" + ")" * 51, "line 1 col 52: nested too deeply"),
+        ("not " * 51 + "in_transit", "line 1 col 201: nested too deeply"),
+        # As deep as a pack's 4,000 characters allow: the stack held out to about 300.
+        ("(" * 1995 + "in_transit" + ")" * 1995, "nested too deeply"),
+    ],
+)
+def test_conditions_nested_too_deeply_are_refused(text: str, message: str) -> None:
+    found = problems(text)
+    assert found == [found[0]]
+    assert message in found[0]
+
+
+def test_the_deepest_condition_allowed_runs_on_both_paths() -> None:
+    deepest = "(" * 25 + "not " * 25 + "in_transit" + ")" * 25
+    rule = compile_rule(RuleSpec(
+        id="HRM-DEEP", title="deep", owner="CA", sharing="shared", condition=deepest,
+        score=5, rationale="nested to the limit", effective_from="2024-01-01", version=1,
+    ))  # fmt: skip
+    records = [dict.fromkeys(CATALOGUE) | {"in_transit": value} for value in (True, False)]
+    frame = score_frame(pl.DataFrame(records, schema=polars_schema()), (rule,))
+    # 25 nots: the rule fires on filings not in transit.
+    assert [score_record(record, (rule,)).total for record in records] == [0, 5]
+    assert frame.get_column(RULE_SCORE).to_list() == [0, 5]
+
+
+_WORDS = [*CATALOGUE, "and", "or", "not", "in", "is", "null", "any", "all", "startswith", "true",
+          "false", "(", ")", "[", "]", ",", "=", "!=", "<", "<=", ">", ">=", '"CN"', '"', "1",
+          "-2.5", "1e9", "#", "\n", "\\"]  # fmt: skip
+
+
+_SOUPS = st.lists(st.sampled_from(_WORDS), max_size=25).map(" ".join)  # tokens of the language
+_TEXTS = st.one_of(st.text(max_size=80), _SOUPS)
+
+
+def _refusals(text: str) -> list[str]:
+    """What ``compile_condition`` says is wrong with ``text``; nothing when it compiles."""
+    try:
+        compile_condition(text)
+    except ConditionError as error:
+        return error.problems or ["a refusal naming no problem"]
+    return []
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_any_text_compiles_or_is_refused_with_positions(text: str) -> None:
+    assert all(re.match(r"line \d+ col \d+: ", problem) for problem in _refusals(text))
