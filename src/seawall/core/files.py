@@ -36,19 +36,26 @@ def format_of(path: Path, given: str | None, formats: Sequence[str]) -> str:
     return found
 
 
-def read_text(path: Path, *, limit: int) -> str:
-    """A UTF-8 text file of at most ``limit`` bytes, whole; UnreadableFileError naming the
-    file and why it cannot be read (missing, a folder, too large, not UTF-8). The size is
-    checked before reading: a rule pack or a mapping is kilobytes, and a file given by
-    mistake may be gigabytes."""
+def read_bytes(path: Path, *, limit: int) -> bytes:
+    """A file of at most ``limit`` bytes, whole; UnreadableFileError naming the file and why
+    it cannot be read (missing, a folder, too large). The size is checked before reading: a
+    rule pack or a mapping is kilobytes, a watchlist megabytes, and a file given by mistake
+    may be gigabytes."""
     try:
         size = path.stat().st_size
         if size > limit:
             raise UnreadableFileError(f"{path}: {size:,} bytes, more than the {limit:,} allowed")
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except OSError as error:
         raise UnreadableFileError(f"{path}: {error.strerror or error}") from None
+
+
+def read_text(path: Path, *, limit: int) -> str:
+    """:func:`read_bytes` of a UTF-8 text file, decoded; UnreadableFileError when it is not
+    UTF-8, naming the first byte that is not."""
+    data = read_bytes(path, limit=limit)
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise UnreadableFileError(
-            f"{path}: not UTF-8 (byte {error.start}): {error.reason}"
-        ) from None
+        problem = f"not UTF-8 (byte {error.start}): {error.reason}"
+        raise UnreadableFileError(f"{path}: {problem}") from None

@@ -9,11 +9,16 @@ from typing import Annotated, Any, NoReturn
 import orjson
 import typer
 
-from seawall.core.files import UnreadableFileError, format_of
+from seawall.core.files import UnreadableFileError, format_of, read_bytes
 from seawall.core.node import CLI_ACTOR, Node, node_of
 from seawall.core.progress import progress
 from seawall.risk.scoring.service import rescore_in_play
-from seawall.risk.watchlists.loader import Format, WatchlistRejected, parse_watchlist
+from seawall.risk.watchlists.loader import (
+    MAX_WATCHLIST_BYTES,
+    Format,
+    WatchlistRejected,
+    parse_watchlist,
+)
 from seawall.risk.watchlists.store import LoadReport, save_entries, source_summaries
 
 watchlist = typer.Typer(
@@ -88,10 +93,9 @@ def list_command(
 
 def _read(file: Path) -> bytes:
     try:
-        return file.read_bytes()
-    except OSError as error:
-        typer.echo(f"error: {file}: {error.strerror or error}", err=True)
-        raise typer.Exit(2) from None
+        return read_bytes(file, limit=MAX_WATCHLIST_BYTES)
+    except UnreadableFileError as error:
+        _unreadable(str(error))
 
 
 def _format(file: Path, fmt: str | None) -> Format:

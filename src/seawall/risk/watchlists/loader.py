@@ -17,6 +17,7 @@ from typing import Any, Literal
 import orjson
 from pydantic import ValidationError
 
+from seawall.core.files import UnreadableFileError, read_bytes
 from seawall.risk.watchlists.schemas import WatchlistEntry
 
 Format = Literal["csv", "jsonl"]
@@ -36,6 +37,9 @@ CSV_COLUMNS = (
 )
 REQUIRED_COLUMNS = ("id", "name", "source", "reason")
 LIST_SEPARATOR = "|"  # within a CSV cell: "alias one|alias two"
+# A file, whole: 500,000 entries of the JSON Lines the docs show. Every entry is validated in
+# memory before any is stored (all or nothing).
+MAX_WATCHLIST_BYTES = 256 * 2**20
 _ADDRESS_PARTS = ("street", "city", "postal_code", "country")
 # Spellings of entity types other lists use, mapped to ours.
 _ENTITY_TYPES = {
@@ -81,7 +85,11 @@ def load_watchlist(path: Path) -> list[WatchlistEntry]:
     else:
         reason = f"unknown file type {suffix!r}: expected .csv or .jsonl"
         raise WatchlistRejected([RowProblem(0, "file", reason)])
-    return parse_watchlist(path.read_bytes(), fmt)
+    try:
+        data = read_bytes(path, limit=MAX_WATCHLIST_BYTES)
+    except UnreadableFileError as error:
+        raise WatchlistRejected([RowProblem(0, "file", str(error))]) from None
+    return parse_watchlist(data, fmt)
 
 
 def parse_watchlist(data: bytes | str, fmt: Format) -> list[WatchlistEntry]:

@@ -21,6 +21,7 @@ from seawall.risk.scoring import configuration
 from seawall.risk.scoring.models import Assessment
 from seawall.risk.scoring.service import score_pending
 from seawall.risk.watchlists.cli import watchlist
+from seawall.risk.watchlists.loader import MAX_WATCHLIST_BYTES
 from seawall.risk.watchlists.models import StoredEntry
 
 HEADER = "id,name,aliases,entity_type,country,identifiers,source,reason\n"
@@ -181,6 +182,20 @@ def test_an_unreadable_file_exits_2(
     code, _, err = run(database_url, tmp_path, "load", str(path))
     assert code == 2
     assert message in err
+    assert state(database) == (0, 0)
+
+
+def test_a_file_larger_than_a_watchlist_can_be_is_not_read(
+    tmp_path: Path, database: Database, database_url: str
+) -> None:
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as file:
+        file.truncate(MAX_WATCHLIST_BYTES + 1)  # sparse: nothing is written, or read
+    code, _, err = run(database_url, tmp_path, "load", str(huge))
+    assert (code, err) == (
+        2, f"error: {huge}: {MAX_WATCHLIST_BYTES + 1:,} bytes, more than the "
+           f"{MAX_WATCHLIST_BYTES:,} allowed\n",
+    )  # fmt: skip
     assert state(database) == (0, 0)
 
 
