@@ -1,6 +1,6 @@
 """Files handed to the node: which format a data file (filings, exam outcomes, watchlists) is
-in, reading a small text file (a rule pack, a backtest's mapping), and the error for a file
-that cannot be read at all."""
+in, reading a whole file no larger than it can be (a rule pack, a backtest's mapping, a
+watchlist), and the error for a file that cannot be read at all."""
 
 from __future__ import annotations
 

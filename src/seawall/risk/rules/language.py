@@ -56,7 +56,7 @@ COMMENT: /#[^\n]*/
 """
 
 _PARSER = Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
-# Parentheses and nots inside one another (the shipped packs reach 2). Building, checking and
+# Parentheses and nots inside one another (the shipped packs reach 1). Building, checking and
 # evaluating a condition recurse once per level: a few hundred exhausted Python's stack.
 MAX_NESTING = 50
 
