@@ -1,4 +1,5 @@
-"""Progress bars for long work: shown on a terminal, silent in CI and in pipes."""
+"""Progress bars for long work: shown on a terminal, silent in CI and in pipes; always on
+stderr, so that a command's output (``--json``) stays whole when it goes to a file."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -38,6 +40,7 @@ def progress(description: str, total: int | None = None) -> Iterator[Advance]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
+        console=Console(stderr=True),
         disable=not shown(),
         transient=False,
     )

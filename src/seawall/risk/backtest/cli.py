@@ -9,9 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
+from seawall.core.progress import progress
 from seawall.risk.backtest.mapping import BacktestError, load_mapping
 from seawall.risk.backtest.rule_cli import backtest_rule_command
-from seawall.risk.backtest.run import METHODS, backtest, rate_key, read_data
+from seawall.risk.backtest.run import METHODS, STEPS, backtest, rate_key, read_data
 
 app = typer.Typer(help="Backtest targeting methods on labelled declarations.")
 app.command("backtest-rule")(backtest_rule_command)
@@ -71,7 +72,10 @@ def backtest_command(
     try:
         chosen = parse_rates(rates)
         columns = load_mapping(mapping)
-        report = backtest(read_data(data, columns), columns, label, split, chosen, seed)
+        with progress("backtest", total=1 + STEPS) as advance:
+            declarations = read_data(data, columns)
+            advance()
+            report = backtest(declarations, columns, label, split, chosen, seed, advance)
     except BacktestError as error:
         raise _fail(str(error)) from None
     if as_json:

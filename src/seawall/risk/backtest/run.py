@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -157,9 +157,15 @@ def method_scores(future: pl.DataFrame, alone: TrainedModel, with_rules: Trained
     }
 
 
+STEPS = 4  # what ``backtest`` reports to ``advance``: features, each model, the figures
+
+
 def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
-             rates: Sequence[float], seed: int = 0) -> Report:  # fmt: skip
-    """Train on rows dated before ``split``, score rows on or after it, compare the methods."""
+             rates: Sequence[float], seed: int = 0,
+             advance: Callable[[], None] = lambda: None) -> Report:  # fmt: skip
+    """Train on rows dated before ``split``, score rows on or after it, compare the methods;
+    ``advance`` is called after each of its ``STEPS`` (a progress bar: training takes most of
+    a run, a minute or two on a million rows)."""
     mapped = map_frame(data, mapping, label)
     frame = mapped.frame
     if frame.height == 0:
@@ -181,16 +187,19 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
     in_force = packs.in_effect(packs.shipped_pack("harmonized").rules, date.today())
     frame = score_frame(frame, in_force).drop(RULES_HIT)
     past, future = frame.filter(before), frame.filter(~before)
+    advance()
     if not past.get_column(LABEL).any():
         raise BacktestError(f"no positive {label!r} among the {past.height} rows before {split}")
     base = default_spec(past, extra=extras)
     with_rules = default_spec(past, extra=[*extras, RULE_SCORE])
     try:
         alone = train(past, label=LABEL, time=TIME, spec=base, seed=seed, refit=True)
+        advance()
         combined = train(past, label=LABEL, time=TIME, spec=with_rules, seed=seed, refit=True,
                          monotone={RULE_SCORE: 1})  # fmt: skip
     except TrainingError as error:
         raise BacktestError(f"cannot train on the rows before {split}: {error}") from None
+    advance()
     scores = method_scores(future, alone, combined)
     truth = future.get_column(LABEL).to_numpy()
     fresh = _no_twin(past, future, mapped.key)
@@ -214,4 +223,5 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
         "features": {"model": base.names, "combined": with_rules.names},
         "models": {"model": alone.metadata["metrics"], "combined": combined.metadata["metrics"]},
     }
+    advance()
     return report

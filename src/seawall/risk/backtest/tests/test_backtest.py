@@ -24,7 +24,7 @@ from seawall.risk.backtest.mapping import (
     load_mapping,
     map_frame,
 )
-from seawall.risk.backtest.run import _no_twin, method_scores, read_data
+from seawall.risk.backtest.run import STEPS, _no_twin, backtest, method_scores, read_data
 from seawall.risk.model import blend, default_spec, train
 from seawall.risk.rules.vectorized import RULE_SCORE
 
@@ -495,3 +495,13 @@ def test_the_combination_is_the_blend_of_both_models() -> None:
     truth = future.get_column("found").to_numpy()
     combined, model = (at_rate(scores[name], truth, 10).recall for name in ("combined", "model"))
     assert combined > model  # the rule score's half of the positives is found too
+
+
+def test_a_backtest_reports_each_of_its_steps_for_the_progress_bar(
+    files: tuple[Path, Path],
+) -> None:
+    mapping = load_mapping(files[1])
+    steps: list[int] = []
+    backtest(read_data(files[0], mapping), mapping, "seized", date(2025, 4, 21), [5],
+             advance=lambda: steps.append(1))  # fmt: skip
+    assert len(steps) == STEPS
