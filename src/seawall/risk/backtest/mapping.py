@@ -54,6 +54,8 @@ class ColumnMap(BaseModel):
 
 
 MAX_MAPPING_BYTES = 2**20  # a MAP.yaml is a page of column names
+# time_format values for times written as counts since 1970-01-01 UTC, and their unit.
+_EPOCHS: dict[str, Literal["s", "ms"]] = {"unix": "s", "unix_ms": "ms"}
 _CODES = ("hs_codes", "hs_headings", "hs_chapters")  # HS codes: digits in pairs, 0 may lead
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
@@ -302,6 +304,8 @@ def _time(data: pl.DataFrame, column: str, written: str | None) -> pl.Expr:
     dtype = data.schema[column]
     if dtype == pl.String:
         data = data.select(_present(pl.col(column)).alias(column))
+    if written in _EPOCHS and (dtype == pl.String or dtype.is_numeric()):
+        return pl.lit(_from_epoch(data.get_column(column), column, _EPOCHS[written]))
     if written is not None and (dtype == pl.String or dtype.is_integer()):  # 20260105 too
         return pl.lit(_parsed(data.get_column(column).cast(pl.String), column, written))
     if dtype == pl.Date:
@@ -317,7 +321,24 @@ def _time(data: pl.DataFrame, column: str, written: str | None) -> pl.Expr:
                 f"time column {column!r}: not dates such as 2026-01-05 (give time_format in the "
                 "mapping for another way of writing them)"
             ) from None
-    raise BacktestError(f"time column {column!r} has type {dtype}, not a date or a datetime")
+    raise BacktestError(
+        f"time column {column!r} has type {dtype}, not a date or a datetime (numbers such as "
+        '20260105 need time_format: "%Y%m%d"; seconds since 1970 need time_format: unix)'
+    )
+
+
+def _from_epoch(values: pl.Series, column: str, unit: Literal["s", "ms"]) -> pl.Series:
+    """The time column read as a count of seconds or milliseconds since 1970-01-01 UTC; the
+    first value that is not a number is named."""
+    numbers = values.cast(pl.Float64, strict=False)
+    misfits = (numbers.is_null() & values.is_not_null()).arg_true()
+    if not misfits.is_empty():
+        row = int(misfits[0])
+        raise BacktestError(
+            f"time column {column!r}, data row {row + 1}: {values[row]!r} is not a number of "
+            f"{'seconds' if unit == 's' else 'milliseconds'} since 1970"
+        )
+    return pl.from_epoch(numbers.round().cast(pl.Int64), time_unit=unit).dt.cast_time_unit("us")
 
 
 def _parsed(texts: pl.Series, column: str, written: str) -> pl.Series:

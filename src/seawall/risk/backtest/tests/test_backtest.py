@@ -241,6 +241,38 @@ def test_dates_written_another_way_are_read_with_the_mappings_time_format(
     assert "give time_format" in err
 
 
+def test_times_counted_since_1970_are_read_with_time_format_unix(
+    tmp_path: Path, files: tuple[Path, Path], report: dict[str, object]
+) -> None:
+    """Seconds (as numbers or as text) and milliseconds since 1970 give the same
+    report as the ISO dates; without time_format the error says what to write."""
+    seconds = pl.col("declared_on").cast(pl.Datetime("ms", "UTC")).dt.epoch("s")
+    numbers, texts = tmp_path / "seconds.parquet", tmp_path / "seconds.csv"
+    declarations().with_columns(seconds).write_parquet(numbers)
+    declarations().with_columns(seconds.cast(pl.String)).write_csv(texts)
+    millis = tmp_path / "millis.parquet"
+    declarations().with_columns(seconds * 1000).write_parquet(millis)
+    mapping = tmp_path / "map.yaml"
+    for data, how in ((numbers, "unix"), (texts, "unix"), (millis, "unix_ms")):
+        mapping.write_text(MAPPING + f"time_format: {how}\n")
+        chosen = {"--data": str(data), "--mapping": str(mapping)}
+        code, out, err = invoke(*base_args(files, **chosen), "--json")
+        assert code == 0, err
+        assert json.loads(out) == report
+    code, _, err = invoke(*base_args(files, **{"--data": str(numbers)}))
+    assert code == 2
+    assert "seconds since 1970 need time_format: unix" in err
+    odd = tmp_path / "odd.csv"
+    declarations().with_columns(seconds.cast(pl.String)).with_columns(
+        pl.when(pl.int_range(pl.len()) == 7).then(pl.lit("soon")).otherwise("declared_on")
+        .alias("declared_on")
+    ).write_csv(odd)  # fmt: skip
+    mapping.write_text(MAPPING + "time_format: unix\n")
+    code, _, err = invoke(*base_args(files, **{"--data": str(odd), "--mapping": str(mapping)}))
+    assert code == 2
+    assert "time column 'declared_on', data row 8: 'soon' is not a number of seconds" in err
+
+
 def test_compressed_csv_and_json_lines_give_the_csvs_report(
     tmp_path: Path, files: tuple[Path, Path], report: dict[str, object]
 ) -> None:
