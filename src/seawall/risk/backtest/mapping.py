@@ -6,12 +6,14 @@ See docs/backtest.md for the file's fields with an example.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import polars as pl
 import yaml
+from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from seawall.core.files import UnreadableFileError, read_text
@@ -180,6 +182,21 @@ def party_column(role: str) -> str:
     return f"party_{role}"
 
 
+def extra_names(columns: Sequence[str]) -> list[str]:
+    """The model's names for extra columns: ``x_`` and the column's name in ASCII letters,
+    digits and underscores (LightGBM refuses JSON punctuation in feature names; ``申报单位``
+    is ``x_ShenBaoDanWei``), numbered where two would read alike (``a b`` and ``a-b``)."""
+    names: list[str] = []
+    for column in columns:
+        base = "x_" + _UNSAFE.sub("_", anyascii(column))
+        name, count = base, 1
+        while name in names:
+            count += 1
+            name = f"{base}_{count}"
+        names.append(name)
+    return names
+
+
 def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     """Put ``data`` on the feature record per ``mapping``; ``label`` names the label column.
 
@@ -213,12 +230,14 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
             columns.append(pl.lit(None, dtype=_POLARS[CATALOGUE[name].type]).alias(name))
         else:
             columns.append(_feature(name, source, schema[source], mapping.list_separator))
-    extras = [
-        extra.alias("x_" + _UNSAFE.sub("_", column))
+    chosen = [
+        (column, extra)
         for column in schema
         if column not in used
         and (extra := _extra(data, column, categorical=column in mapping.categories)) is not None
     ]
+    names = extra_names([column for column, _ in chosen])
+    extras = [extra.alias(name) for (_, extra), name in zip(chosen, names, strict=True)]
     keys = [pl.col(column).alias(f"k_{i}") for i, column in enumerate(mapping.key)]
     parties = [pl.col(source).cast(pl.String).str.strip_chars().alias(party_column(role))
                for role, source in mapping.parties.items()]  # fmt: skip

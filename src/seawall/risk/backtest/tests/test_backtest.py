@@ -21,6 +21,7 @@ from seawall.risk.backtest.mapping import (
     MAX_MAPPING_BYTES,
     BacktestError,
     ColumnMap,
+    extra_names,
     load_mapping,
     map_frame,
 )
@@ -537,3 +538,12 @@ def test_a_backtest_reports_each_of_its_steps_for_the_progress_bar(
     backtest(read_data(files[0], mapping), mapping, "seized", date(2025, 4, 21), [5],
              advance=lambda: steps.append(1))  # fmt: skip
     assert len(steps) == STEPS
+
+
+def test_extra_columns_named_in_any_script_get_distinct_feature_names() -> None:
+    assert extra_names(["申报单位", "进口商", "Déclarant", "Item Price ($)", "a b", "a-b"]) == [
+        "x_ShenBaoDanWei", "x_JinKouShang", "x_Declarant", "x_Item_Price_", "x_a_b", "x_a_b_2",
+    ]  # fmt: skip
+    frame = declarations().rename({"channel": "申报单位", "importer": "进口商"})
+    mapped = map_frame(frame, ColumnMap.model_validate({"time": "declared_on"}), "seized")
+    assert {"x_ShenBaoDanWei", "x_JinKouShang"} <= set(mapped.extras)
