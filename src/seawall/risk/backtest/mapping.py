@@ -5,6 +5,7 @@ See docs/backtest.md for the file's fields with an example.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Literal
 import polars as pl
 import yaml
 from anyascii import anyascii
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from seawall.core.files import UnreadableFileError, read_text
 from seawall.risk.rules.catalogue import CATALOGUE, FeatureType
@@ -43,9 +44,19 @@ class ColumnMap(BaseModel):
     # how a CSV is written: its field separator, and whether decimals have a comma (3,5)
     separator: str = Field(default=",", min_length=1, max_length=1)
     decimal_comma: bool = False
+    # a CSV's text encoding when not UTF-8 (cp1252 or latin-1 from older Windows programs)
+    encoding: str = "utf-8"
     # the label column's values that mean positive (an outcome written as text: "SEIZURE");
     # every other value is negative, an empty one unlabelled
     positive: list[str] = Field(default_factory=list)
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        try:
+            return codecs.lookup(value).name
+        except LookupError:
+            raise ValueError(f"{value!r} is not a text encoding Python knows") from None
 
     def text_columns(self) -> list[str]:
         """The columns a CSV keeps as written, not as numbers: the time when it has a format,

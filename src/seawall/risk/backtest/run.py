@@ -45,7 +45,7 @@ def read_data(path: Path, mapping: ColumnMap) -> pl.DataFrame:
         if name.endswith((".csv", ".csv.gz")):
             _check_separator(path, mapping.separator)
             return pl.read_csv(
-                path,
+                _in_utf8(path, mapping.encoding),
                 separator=mapping.separator,
                 decimal_comma=mapping.decimal_comma,
                 infer_schema_length=None,
@@ -58,10 +58,29 @@ def read_data(path: Path, mapping: ColumnMap) -> pl.DataFrame:
             return pl.read_ndjson(path, infer_schema_length=None, schema_overrides=text)
     except (pl.exceptions.PolarsError, OSError) as error:
         first = str(error).strip().splitlines()[0]
-        raise BacktestError(f"data file {path}: cannot read it ({first})") from None
+        hint = " (written in another encoding? give it as encoding: in the mapping)"
+        raise BacktestError(
+            f"data file {path}: cannot read it ({first}){hint if 'utf-8' in first else ''}"
+        ) from None
     suffix = path.suffix or "no suffix"
     kinds = ".csv, .csv.gz, .parquet or .jsonl"
     raise BacktestError(f"data file {path}: expected {kinds}, not {suffix}")
+
+
+def _in_utf8(path: Path, encoding: str) -> Path | bytes:
+    """The CSV as Polars reads it: the file itself when UTF-8, else its text re-encoded; a
+    byte the encoding cannot read is named by its offset."""
+    if encoding == "utf-8":
+        return path
+    raw = path.read_bytes()
+    if path.name.lower().endswith(".gz"):
+        raw = gzip.decompress(raw)
+    try:
+        return raw.decode(encoding).encode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BacktestError(
+            f"data file {path}: byte {error.start} is not {encoding} ({error.reason})"
+        ) from None
 
 
 def _check_separator(path: Path, separator: str) -> None:

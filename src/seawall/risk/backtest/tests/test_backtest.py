@@ -503,6 +503,25 @@ def test_a_csv_written_with_semicolons_and_decimal_commas_is_read_as_the_mapping
     assert frame["hs_chapters"].to_list() == [["01"], ["85"]]
 
 
+def test_a_csv_in_another_encoding_is_read_as_the_mapping_says(tmp_path: Path) -> None:
+    data, packed = tmp_path / "windows.csv", tmp_path / "windows.csv.gz"
+    text = "day;importer;seized\n2025-01-02;Société Générale;1\n2025-01-03;Müller – Söhne;0\n"
+    data.write_bytes(text.encode("cp1252"))
+    packed.write_bytes(gzip.compress(text.encode("cp1252")))
+    written = 'time: day\nseparator: ";"\ncategories: [importer]\n'
+    with pytest.raises(BacktestError, match="give it as encoding: in the mapping"):
+        read_data(data, _mapping_of(tmp_path, written))
+    windows = _mapping_of(tmp_path, written + "encoding: cp1252\n")
+    for path in (data, packed):
+        frame = read_data(path, windows)
+        assert frame["importer"].to_list() == ["Société Générale", "Müller – Söhne"]
+    data.write_bytes(text.encode("cp1252") + b"2025-01-04;\x81;0\n")  # 0x81: no cp1252 letter
+    with pytest.raises(BacktestError, match="byte 89 is not cp1252"):
+        read_data(data, windows)
+    with pytest.raises(BacktestError, match="'klingon' is not a text encoding Python knows"):
+        _mapping_of(tmp_path, written + "encoding: klingon\n")
+
+
 def test_the_combination_is_the_blend_of_both_models() -> None:
     # As the node's training does: the model with the rule score, blended with the model
     # without it. Rules here point at a different half of the positives than lateness does.
