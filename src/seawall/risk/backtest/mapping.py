@@ -361,13 +361,8 @@ def _from_epoch(values: pl.Series, column: str, unit: Literal["s", "ms"]) -> pl.
     """The time column read as a count of seconds or milliseconds since 1970-01-01 UTC; the
     first value that is not a number is named."""
     numbers = values.cast(pl.Float64, strict=False)
-    misfits = (numbers.is_null() & values.is_not_null()).arg_true()
-    if not misfits.is_empty():
-        row = int(misfits[0])
-        raise BacktestError(
-            f"time column {column!r}, data row {row + 1}: {values[row]!r} is not a number of "
-            f"{'seconds' if unit == 's' else 'milliseconds'} since 1970"
-        )
+    counted = "seconds" if unit == "s" else "milliseconds"
+    _name_first_misfit(values, numbers, column, f"is not a number of {counted} since 1970")
     return pl.from_epoch(numbers.round().cast(pl.Int64), time_unit=unit).dt.cast_time_unit("us")
 
 
@@ -379,14 +374,16 @@ def _parsed(texts: pl.Series, column: str, written: str) -> pl.Series:
     except pl.exceptions.PolarsError as error:
         first = str(error).strip().splitlines()[0]
         raise BacktestError(f"time_format {written!r}: cannot be used ({first})") from None
-    misfits = (parsed.is_null() & texts.is_not_null()).arg_true()
+    _name_first_misfit(texts, parsed, column, f"does not fit time_format {written!r}")
+    return parsed.dt.replace_time_zone(None)
+
+
+def _name_first_misfit(given: pl.Series, read: pl.Series, column: str, why: str) -> None:
+    """BacktestError naming the time column's first value that was given but not read."""
+    misfits = (read.is_null() & given.is_not_null()).arg_true()
     if not misfits.is_empty():
         row = int(misfits[0])
-        raise BacktestError(
-            f"time column {column!r}, data row {row + 1}: {texts[row]!r} does not fit "
-            f"time_format {written!r}"
-        )
-    return parsed.dt.replace_time_zone(None)
+        raise BacktestError(f"time column {column!r}, data row {row + 1}: {given[row]!r} {why}")
 
 
 def _derive(frame: pl.DataFrame, mapping: ColumnMap) -> pl.DataFrame:

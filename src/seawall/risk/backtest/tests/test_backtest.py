@@ -220,6 +220,13 @@ def _written(frame: pl.DataFrame, how: str) -> pl.DataFrame:
     return frame.with_columns(pl.col("declared_on").dt.strftime(how))
 
 
+def _report_with_time_format(files: tuple[Path, Path], data: Path, how: str) -> dict[str, Any]:
+    """The ``--json`` report of ``data`` with the test mapping and this ``time_format``."""
+    mapping = data.with_name("map.yaml")
+    mapping.write_text(MAPPING + f"time_format: {how}\n")
+    return report_of(data, mapping, "seized", "2025-04-21")
+
+
 def test_dates_written_another_way_are_read_with_the_mappings_time_format(
     tmp_path: Path, files: tuple[Path, Path], report: dict[str, object]
 ) -> None:
@@ -231,12 +238,7 @@ def test_dates_written_another_way_are_read_with_the_mappings_time_format(
         pl.col("declared_on").cast(pl.Int64)
     ).write_parquet(numbers)
     for data, how in ((us, "%m/%d/%Y"), (numbers, "%Y%m%d")):
-        mapping = tmp_path / "map.yaml"
-        mapping.write_text(MAPPING + f'time_format: "{how}"\n')
-        chosen = {"--data": str(data), "--mapping": str(mapping)}
-        code, out, err = invoke(*base_args(files, **chosen), "--json")
-        assert code == 0, err
-        assert json.loads(out) == report
+        assert _report_with_time_format(files, data, f'"{how}"') == report
     code, _, err = invoke(*base_args(files, **{"--data": str(us)}))
     assert code == 2
     assert "give time_format" in err
@@ -253,13 +255,8 @@ def test_times_counted_since_1970_are_read_with_time_format_unix(
     declarations().with_columns(seconds.cast(pl.String)).write_csv(texts)
     millis = tmp_path / "millis.parquet"
     declarations().with_columns(seconds * 1000).write_parquet(millis)
-    mapping = tmp_path / "map.yaml"
     for data, how in ((numbers, "unix"), (texts, "unix"), (millis, "unix_ms")):
-        mapping.write_text(MAPPING + f"time_format: {how}\n")
-        chosen = {"--data": str(data), "--mapping": str(mapping)}
-        code, out, err = invoke(*base_args(files, **chosen), "--json")
-        assert code == 0, err
-        assert json.loads(out) == report
+        assert _report_with_time_format(files, data, how) == report
     code, _, err = invoke(*base_args(files, **{"--data": str(numbers)}))
     assert code == 2
     assert "seconds since 1970 need time_format: unix" in err
@@ -268,6 +265,7 @@ def test_times_counted_since_1970_are_read_with_time_format_unix(
         pl.when(pl.int_range(pl.len()) == 7).then(pl.lit("soon")).otherwise("declared_on")
         .alias("declared_on")
     ).write_csv(odd)  # fmt: skip
+    mapping = tmp_path / "map.yaml"
     mapping.write_text(MAPPING + "time_format: unix\n")
     code, _, err = invoke(*base_args(files, **{"--data": str(odd), "--mapping": str(mapping)}))
     assert code == 2
