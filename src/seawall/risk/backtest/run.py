@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import fastexcel
 import numpy as np
 import polars as pl
 
@@ -33,10 +34,11 @@ METHODS = ("random", "rules", "model", "combined")
 
 def read_data(path: Path, mapping: ColumnMap) -> pl.DataFrame:
     """A declarations file as a frame, its kind chosen by its name: CSV (``.csv``, or
-    ``.csv.gz`` compressed), Parquet (``.parquet``, ``.pq``) or JSON Lines (``.jsonl``,
-    ``.ndjson``). A CSV is read with the mapping's ``separator`` and ``decimal_comma``; the
-    mapping's ``text_columns`` are read as written, and the column types are inferred from
-    every row (a decimal on row 20,000 of integers)."""
+    ``.csv.gz`` compressed), Parquet (``.parquet``, ``.pq``), JSON Lines (``.jsonl``,
+    ``.ndjson``) or a spreadsheet's first sheet (``.xlsx``, ``.xls``, ``.ods``). A CSV is
+    read with the mapping's ``separator``, ``decimal_comma`` and ``encoding``; the mapping's
+    ``text_columns`` are read as written, and the column types are inferred from every row
+    (a decimal on row 20,000 of integers)."""
     if not path.is_file():
         raise BacktestError(f"data file {path}: no such file")
     name = path.name.lower()
@@ -56,14 +58,16 @@ def read_data(path: Path, mapping: ColumnMap) -> pl.DataFrame:
             return pl.read_parquet(path)
         if name.endswith((".jsonl", ".ndjson")):
             return pl.read_ndjson(path, infer_schema_length=None, schema_overrides=text)
-    except (pl.exceptions.PolarsError, OSError) as error:
+        if name.endswith((".xlsx", ".xls", ".ods")):
+            return pl.read_excel(path, infer_schema_length=None, schema_overrides=text)
+    except (pl.exceptions.PolarsError, fastexcel.FastExcelError, OSError) as error:
         first = str(error).strip().splitlines()[0]
         hint = " (written in another encoding? give it as encoding: in the mapping)"
         raise BacktestError(
             f"data file {path}: cannot read it ({first}){hint if 'utf-8' in first else ''}"
         ) from None
     suffix = path.suffix or "no suffix"
-    kinds = ".csv, .csv.gz, .parquet or .jsonl"
+    kinds = ".csv, .csv.gz, .parquet, .jsonl or a spreadsheet (.xlsx, .xls, .ods)"
     raise BacktestError(f"data file {path}: expected {kinds}, not {suffix}")
 
 

@@ -272,22 +272,26 @@ def test_times_counted_since_1970_are_read_with_time_format_unix(
     assert "time column 'declared_on', data row 8: 'soon' is not a number of seconds" in err
 
 
-def test_compressed_csv_and_json_lines_give_the_csvs_report(
+def test_compressed_csv_json_lines_and_a_spreadsheet_give_the_csvs_report(
     tmp_path: Path, files: tuple[Path, Path], report: dict[str, object]
 ) -> None:
     compressed, lines = tmp_path / "decl.csv.gz", tmp_path / "decl.jsonl"
     compressed.write_bytes(gzip.compress(files[0].read_bytes()))
     declarations().with_columns(pl.col("declared_on").cast(pl.String)).write_ndjson(lines)
-    for data in (compressed, lines):
+    sheet = tmp_path / "decl.xlsx"
+    declarations().write_excel(sheet)
+    for data in (compressed, lines, sheet):
         code, out, err = invoke(*base_args(files, **{"--data": str(data)}), "--json")
         assert code == 0, err
         assert json.loads(out) == report
-    broken = tmp_path / "broken.jsonl"
+    broken, unzipped = tmp_path / "broken.jsonl", tmp_path / "broken.xlsx"
     broken.write_text('{"declared_on": "2025-01-01"}\n{"declared_on": \n')
-    code, out, err = invoke(*base_args(files, **{"--data": str(broken)}))
-    assert code == 2
-    assert f"data file {broken}: cannot read it" in err
-    assert "Traceback" not in out + err
+    unzipped.write_bytes(b"PK\x03\x04 not a workbook")
+    for data in (broken, unzipped):
+        code, out, err = invoke(*base_args(files, **{"--data": str(data)}))
+        assert code == 2
+        assert f"data file {data}: cannot read it" in err
+        assert "Traceback" not in out + err
 
 
 def test_a_date_that_does_not_fit_the_time_format_is_named(
