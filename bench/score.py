@@ -41,7 +41,7 @@ from seawall.core.database import Database
 from seawall.core.settings import Settings
 from seawall.filings.models import Filing, FilingVersion
 from seawall.filings.service import AcceptedVersion
-from seawall.risk.model import blend, default_spec, train
+from seawall.risk.model import train_blended
 from seawall.risk.rules.norms import build_norms, goods_frame
 from seawall.risk.rules.vectorized import RULE_SCORE
 from seawall.risk.scoring import parties, store
@@ -96,9 +96,7 @@ def train_model(database: Database, settings: Settings, folder: Path) -> None:
         raw.received_at.alias("received_at"),
     )
     # As the node trains (``training.service.train_pair``): two refitted models, blended.
-    model = blend(*(train(frame, label="found", time="received_at", refit=True,
-                          spec=default_spec(frame, extra=list(extra)))
-                    for extra in (MODEL_EXTRA_FEATURES, ())))  # fmt: skip
+    model = train_blended(frame, MODEL_EXTRA_FEATURES, label="found", time="received_at")
     model = registry.with_norms(model, build_norms(goods_frame(documents)))
     with database.transaction() as session:
         registry.save(session, model, "bench")

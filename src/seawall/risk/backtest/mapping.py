@@ -141,9 +141,8 @@ def _label(data: pl.DataFrame, label: str, positive: list[str]) -> pl.Expr:
         return pl.when(_missing(column)).then(None).otherwise(_folded(column).is_in(wanted))
     flag = as_bool(column, dtype)
     if dtype == pl.String:
-        unread = data.select((flag.is_null() & ~_missing(column)).arg_true()).to_series()
-        if not unread.is_empty():
-            row = int(unread[0])
+        row = _first_row(data.select(flag.is_null() & ~_missing(column)).to_series())
+        if row is not None:
             raise BacktestError(
                 f"label column {label!r}, data row {row + 1}: {data[label][row]!r} is not "
                 "yes/no, true/false or 1/0 (list the values that mean positive under positive: "
@@ -299,9 +298,8 @@ def _misfit(data: pl.DataFrame, mapping: ColumnMap, error: Exception) -> Backtes
             continue
         given = data.get_column(source)
         read = given.cast(pl.Float64, strict=False)
-        misfits = data.select(read.is_null() & ~_missing(pl.col(source))).to_series().arg_true()
-        if not misfits.is_empty():
-            row = int(misfits[0])
+        row = _first_row(data.select(read.is_null() & ~_missing(pl.col(source))).to_series())
+        if row is not None:
             return BacktestError(
                 f"feature {name} (column {source!r}), data row {row + 1}: {given[row]!r} is "
                 "not a number"
@@ -380,10 +378,16 @@ def _parsed(texts: pl.Series, column: str, written: str) -> pl.Series:
 
 def _name_first_misfit(given: pl.Series, read: pl.Series, column: str, why: str) -> None:
     """BacktestError naming the time column's first value that was given but not read."""
-    misfits = (read.is_null() & given.is_not_null()).arg_true()
-    if not misfits.is_empty():
-        row = int(misfits[0])
+    row = _first_row(read.is_null() & given.is_not_null())
+    if row is not None:
         raise BacktestError(f"time column {column!r}, data row {row + 1}: {given[row]!r} {why}")
+
+
+def _first_row(mask: pl.Series) -> int | None:
+    """The first row where ``mask`` holds (a value given but not read), if any: the one an
+    error names."""
+    rows = mask.arg_true()
+    return None if rows.is_empty() else int(rows[0])
 
 
 def _derive(frame: pl.DataFrame, mapping: ColumnMap) -> pl.DataFrame:

@@ -11,6 +11,7 @@ from seawall.risk.model.training import (
     selection_weights,
     time_split,
     train,
+    train_blended,
 )
 
 __all__ = [
@@ -26,5 +27,6 @@ __all__ = [
     "selection_weights",
     "time_split",
     "train",
+    "train_blended",
     "with_derived",
 ]

@@ -5,7 +5,7 @@ See docs/model.md for the choices (and the selection-bias treatment) in prose.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +17,14 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import roc_auc_score
 
 from seawall.risk.model.encoding import FeatureSpec, default_spec, fit_encoding
-from seawall.risk.model.trained import FORMAT, Calibration, Floats, TrainedModel, version_id
+from seawall.risk.model.trained import (
+    FORMAT,
+    Calibration,
+    Floats,
+    TrainedModel,
+    blend,
+    version_id,
+)
 
 # Conservative defaults: small learning rate with early stopping picks the tree count, and leaves
 # need enough rows that a handful of findings cannot carve out a leaf of their own.
@@ -271,3 +278,20 @@ def train(
         "metrics": metrics,
     }
     return TrainedModel(booster, encoding, fitted, metadata)
+
+
+def train_blended(
+    frame: pl.DataFrame,
+    extra: Sequence[str],
+    *,
+    monotone: Mapping[str, int] | None = None,
+    **options: Any,
+) -> TrainedModel:
+    """Two models refitted on every row, blended (:func:`~seawall.risk.model.blend`): one
+    reading the ``extra`` columns beside the features (``monotone`` in them), one the features
+    alone, its partner. ``options`` go to :func:`train` for both (label, time, weights, seed).
+    How a node trains (docs/model.md, "Two models")."""
+    with_extra = train(frame, spec=default_spec(frame, extra=list(extra)), monotone=monotone,
+                       refit=True, **options)  # fmt: skip
+    alone = train(frame, spec=default_spec(frame), refit=True, **options)
+    return blend(with_extra, alone)

@@ -19,10 +19,8 @@ from seawall.risk.model import (
     TrainedModel,
     TrainingError,
     balanced_weights,
-    blend,
-    default_spec,
     selection_weights,
-    train,
+    train_blended,
 )
 from seawall.risk.scoring.combination import MODEL_EXTRA_FEATURES, MODEL_MONOTONE
 from seawall.risk.training import registry
@@ -73,14 +71,10 @@ def train_pair(frame: pl.DataFrame, *, seed: int = 0) -> TrainedModel:
     """The node's model from its training frame (``frames.training_data``'s, with the weight
     columns): two models refitted on every exam after early stopping, one reading the rule and
     watchlist scores beside the features (monotone in both) and one the features alone, their
-    calibrated log-odds averaged (``risk.model.blend``; docs/model.md, "Two models")."""
-    trained = [
-        train(frame, label=LABEL, time=TIME, spec=default_spec(frame, extra=list(extra)),
-              weight=WEIGHT, fit_weight=FIT_WEIGHT, random_share=IS_RANDOM,
-              monotone=MODEL_MONOTONE if extra else None, refit=True, seed=seed)
-        for extra in (MODEL_EXTRA_FEATURES, ())
-    ]  # fmt: skip
-    return blend(*trained)
+    calibrated log-odds averaged (``risk.model.train_blended``; docs/model.md, "Two models")."""
+    return train_blended(frame, MODEL_EXTRA_FEATURES, monotone=MODEL_MONOTONE, label=LABEL,
+                         time=TIME, weight=WEIGHT, fit_weight=FIT_WEIGHT, random_share=IS_RANDOM,
+                         seed=seed)  # fmt: skip
 
 
 def train_model(

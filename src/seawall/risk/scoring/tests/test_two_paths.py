@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seawall.risk.model import blend, default_spec, train
+from seawall.risk.model import train_blended
 from seawall.risk.rules.catalogue import polars_schema
 from seawall.risk.rules.features import FilingInput, filing_history
 from seawall.risk.rules.history import history_frame, history_row
@@ -77,9 +77,8 @@ def _scorer(folder: Path, items: list[FilingInput], history: pl.DataFrame) -> Sc
         pl.Series("received_at", [i.received_at for i in items]),
     )
     # Blended, refitted models, as the node trains them (``training.service.train_pair``).
-    model = blend(*(train(frame, label="found", time="received_at", rounds=30, patience=10,
-                          spec=default_spec(frame, extra=list(extra)), refit=True)
-                    for extra in (MODEL_EXTRA_FEATURES, ())))  # fmt: skip
+    model = train_blended(frame, MODEL_EXTRA_FEATURES, label="found", time="received_at",
+                          rounds=30, patience=10)  # fmt: skip
     assert model.partner is not None
     return Scorer(plain.rules, plain.screener, model, norms, generation=3)
 
