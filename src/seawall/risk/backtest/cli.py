@@ -53,7 +53,7 @@ def _table(title: str, section: dict[str, Any], rates: list[float]) -> list[str]
 @app.command("backtest")
 def backtest_command(
     data: Annotated[
-        Path, typer.Option("--data", help="Labelled declarations: CSV, Parquet or JSON Lines.")
+        Path, typer.Option("--data", help="Labelled declarations: CSV, Parquet, JSONL, a sheet.")
     ],
     mapping: Annotated[Path, typer.Option("--mapping", help="MAP.yaml: columns to features.")],
     label: Annotated[str, typer.Option("--label", help="The column saying a finding was made.")],
