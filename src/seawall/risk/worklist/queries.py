@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from seawall.filings.models import Filing, FilingStatus, FilingVersion
+from seawall.risk.scoring.combination import MODEL_EXTRA_FEATURES
 from seawall.risk.scoring.models import Assessment
 from seawall.risk.worklist.selection import Candidate
 
@@ -30,7 +31,10 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def reasons(explanation: Mapping[str, Any]) -> tuple[str, ...]:
     """The main reasons of an assessment: the watchlist match first (it sets a floor on the
-    score), then the titles of the rules that added most points."""
+    score), then the titles of the rules that added most points, then what raised the model's
+    risk most. The model's reasons fill what the first two leave, so a box the model alone
+    selected is not listed without a reason; its rule and watchlist scores are left out, as the
+    rules and the match are listed themselves."""
     found = [
         f"watchlist {match['entry_id']}: {match['entry_name']} ({match['role']})"
         for match in explanation.get("watchlist", [])[:1]
@@ -40,7 +44,26 @@ def reasons(explanation: Mapping[str, Any]) -> tuple[str, ...]:
         key=lambda rule: -int(rule["score"]),
     )
     found += [f"{rule['title']} (+{rule['score']})" for rule in rules]
+    model = explanation.get("model") or {}
+    found += [
+        f"model: {reason['feature']} = {_shown(reason['value'])}"
+        for reason in model.get("reasons") or []
+        if reason["contribution"] > 0 and reason["feature"] not in MODEL_EXTRA_FEATURES
+    ]
     return tuple(found[:TOP_REASONS])
+
+
+def _shown(value: Any) -> str:
+    """A feature's value as an officer reads it in a list: lists joined, no value as such."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "none"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def day_candidates(session: Session, port: str, day: date) -> list[Candidate]:

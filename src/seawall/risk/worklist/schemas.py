@@ -23,7 +23,9 @@ class WorklistEntry(BaseModel):
     )
     discharge_eta: datetime
     containers: list[str] = Field(description="The boxes to examine (each takes one slot).")
-    reasons: list[str] = Field(description="Main reasons: watchlist match, rules by points.")
+    reasons: list[str] = Field(
+        description="Main reasons: watchlist match, rules by points, what raised the model's risk."
+    )
     assessment: str = Field(description="Link to the full explanation of the assessment.")
 
 
