@@ -78,6 +78,8 @@ def backtest_command(
             report = backtest(declarations, columns, label, split, chosen, seed, advance)
     except BacktestError as error:
         raise _fail(str(error)) from None
+    for warning in report.data["warnings"]:
+        typer.echo(f"warning: {warning}", err=True)
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
         return

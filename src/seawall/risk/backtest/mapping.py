@@ -179,6 +179,7 @@ class Mapped:
 
     frame: pl.DataFrame  # catalogue columns (unmapped ones null), extras, ``label``, ``time``
     extras: tuple[str, ...]  # extra model columns, named ``x_<source>``
+    sources: dict[str, str]  # each extra column read from the file: the file's name for it
     key: tuple[str, ...]  # twin key columns, named ``k_<source>``
     dropped_unlabelled: int
     dropped_undated: int  # labelled rows with no time: neither before nor after the split
@@ -266,6 +267,7 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     return Mapped(
         dated,
         (*named, *(share.meta.output_name() for share in shares)),
+        dict(zip(named, (column for column, _ in chosen), strict=True)),
         tuple(f"k_{i}" for i in range(len(mapping.key))),
         frame.height - labelled.height,
         labelled.height - dated.height,

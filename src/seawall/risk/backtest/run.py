@@ -20,6 +20,7 @@ import fastexcel
 import numpy as np
 import polars as pl
 
+from seawall.risk.backtest.leaks import suspected_leaks
 from seawall.risk.backtest.mapping import LABEL, TIME, BacktestError, ColumnMap, map_frame
 from seawall.risk.backtest.metrics import at_rate
 from seawall.risk.backtest.norms import with_commodity_norms
@@ -213,6 +214,7 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
     advance()
     if not past.get_column(LABEL).any():
         raise BacktestError(f"no positive {label!r} among the {past.height} rows before {split}")
+    leaks = suspected_leaks(past, mapped.sources)
     base = default_spec(past, extra=extras)
     with_rules = default_spec(past, extra=[*extras, RULE_SCORE])
     try:
@@ -245,6 +247,7 @@ def backtest(data: pl.DataFrame, mapping: ColumnMap, label: str, split: date,
         "parties": dict(mapping.parties),
         "features": {"model": base.names, "combined": with_rules.names},
         "models": {"model": alone.metadata["metrics"], "combined": combined.metadata["metrics"]},
+        "warnings": [leak.message() for leak in leaks],
     }
     advance()
     return report
