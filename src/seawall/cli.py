@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from seawall import migrations
-from seawall.app import create_app
+from seawall import migrations, serving
 from seawall.core.accounts.cli import keys, users
 from seawall.core.audit.cli import audit
 from seawall.core.node import Node, node_of
@@ -83,12 +81,7 @@ def serve(ctx: typer.Context) -> None:
     typer.echo(
         f"Seawall node {node.settings.agency}: API docs at http://{node.settings.host}:{node.settings.port}/docs"
     )
-    uvicorn.run(
-        create_app(node.settings, node.database),
-        host=node.settings.host,
-        port=node.settings.port,
-        log_level="warning",
-    )
+    serving.serve(node.settings, node.database)
 
 
 app.add_typer(db, name="db")

@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from sqlalchemy import func, select
 
-from seawall import migrations
-from seawall.app import create_app
+from seawall import migrations, serving
 from seawall.core.accounts.models import Role, User
 from seawall.core.accounts.service import create_key, create_user
 from seawall.core.node import CLI_ACTOR, Node, node_of
@@ -144,9 +142,4 @@ def demo(
     typer.echo(f"try: curl -H 'Authorization: Bearer {key}' '{base}/api/v1/filings?limit=3'")
     typer.echo(f"     curl -H 'Authorization: Bearer {key}' '{base}/api/v1/filings/1/assessment'")
     if serve:
-        uvicorn.run(
-            create_app(settings, node.database),
-            host=settings.host,
-            port=settings.port,
-            log_level="warning",
-        )
+        serving.serve(settings, node.database)

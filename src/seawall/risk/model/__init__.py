@@ -1,6 +1,10 @@
 """The model trained on past exam outcomes (BRIEF steps 3 and 9): LightGBM, calibrated, explained.
 
 See docs/model.md.
+
+LightGBM, and the scikit-learn it imports, load when a model is first trained or read
+(``trained.booster_of``, ``training.train``), not with this package: every ``seawall``
+command imports the scorer, and the two took 1.1 s of each command's start.
 """
 
 from seawall.risk.model.encoding import FeatureSpec, default_spec, with_derived

@@ -12,11 +12,13 @@ high enough to be explained. See docs/model.md for what the two methods rank dif
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:  # loaded with the first model (``seawall.risk.model`` says why)
+    import lightgbm as lgb
 
 Floats = npt.NDArray[np.float64]
 _BLOCK_ROWS = 256  # 256 rows × 100 trees × 60 features: 12 MB at a time

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 
 from seawall.risk.model.contributions import PathContributions
 from seawall.risk.model.encoding import Encoding, Frame
+
+if TYPE_CHECKING:  # loaded with the first model (the package's docstring says why)
+    import lightgbm as lgb
 
 MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
@@ -258,4 +260,11 @@ def _from_parts(text: str, meta: dict[str, Any]) -> TrainedModel:
     calibration = Calibration.from_json(meta.pop("calibration"))
     saved = meta.pop(PARTNER, None)
     partner = None if saved is None else _from_parts(saved["model"], dict(saved["metadata"]))
-    return TrainedModel(lgb.Booster(model_str=text), encoding, calibration, meta, partner)
+    return TrainedModel(booster_of(text), encoding, calibration, meta, partner)
+
+
+def booster_of(text: str) -> lgb.Booster:
+    """The LightGBM booster of a model text; LightGBM is imported here, with the first model."""
+    import lightgbm  # not at the top: see the package's docstring
+
+    return lightgbm.Booster(model_str=text)

@@ -10,11 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import lightgbm as lgb
 import numpy as np
 import polars as pl
-from sklearn.isotonic import IsotonicRegression
-from sklearn.metrics import roc_auc_score
 
 from seawall.risk.model.encoding import FeatureSpec, default_spec, fit_encoding
 from seawall.risk.model.trained import (
@@ -23,6 +20,7 @@ from seawall.risk.model.trained import (
     Floats,
     TrainedModel,
     blend,
+    booster_of,
     version_id,
 )
 
@@ -120,6 +118,8 @@ def _weights(rows: pl.DataFrame, column: str | None) -> Floats | None:
 
 
 def _metrics(label: Floats, probability: Floats, weight: Floats | None) -> dict[str, Any]:
+    from sklearn.metrics import roc_auc_score  # not at the top: see the package's docstring
+
     positives = int(label.sum())
     both = 0 < positives < len(label)
     auc = roc_auc_score(label, probability, sample_weight=weight) if both else None
@@ -165,6 +165,8 @@ def _calibrate(score: Floats, label: Floats, weight: Floats | None, method: str)
         if fitted is None:
             return Calibration("sigmoid")
         return Calibration("platt", slope=fitted[0], intercept=fitted[1])
+    from sklearn.isotonic import IsotonicRegression  # not at the top: the package's docstring
+
     fit = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip", increasing=True)
     fit.fit(score, label, sample_weight=weight)
     return Calibration(
@@ -212,6 +214,8 @@ def train(
     validation slice: for ranking the rows after ``frame`` (the backtest), where the latest
     quarter of the past is the nearest to them. The metadata then describe every row.
     """
+    import lightgbm as lgb  # not at the top: see the package's docstring
+
     if calibration not in CALIBRATIONS:
         raise TrainingError(f"calibration must be one of {', '.join(CALIBRATIONS)}")
     for name in (label, time, weight, fit_weight, random_share):
@@ -242,7 +246,7 @@ def train(
                         callbacks=[lgb.early_stopping(patience, verbose=False)])  # fmt: skip
     # Keep only the trees up to the best validation round: the saved text is the model used.
     text = booster.model_to_string(num_iteration=booster.best_iteration or None)
-    booster = lgb.Booster(model_str=text)
+    booster = booster_of(text)
     score = np.asarray(booster.predict(encoding.matrix(valid_rows), raw_score=True), np.float64)
     fitted = _calibrate(score, y_valid, w_valid, calibration)
     probability = fitted.apply(score)
