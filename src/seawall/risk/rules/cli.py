@@ -10,7 +10,7 @@ import typer
 from seawall.core.files import UnreadableFileError, read_text
 from seawall.core.node import CLI_ACTOR, node_of
 from seawall.core.progress import progress
-from seawall.risk.rules.packs import MAX_PACK_BYTES, PackError
+from seawall.risk.rules.packs import MAX_PACK_BYTES, CompiledRule, PackError
 from seawall.risk.rules.store import find_rule, packs_in_force, save_pack
 from seawall.risk.scoring import configuration
 from seawall.risk.scoring.service import rescore_in_play
@@ -59,7 +59,12 @@ def load_command(
 
 
 @rules.command("list")
-def list_command(ctx: typer.Context) -> None:
+def list_command(
+    ctx: typer.Context,
+    with_rules: Annotated[
+        bool, typer.Option("--rules", help="Each pack's rules too: id, points, title, dates.")
+    ] = False,
+) -> None:
     """The packs in force, in the order their rules run: shipped, or loaded by whom and when."""
     node = node_of(ctx)
     try:
@@ -77,6 +82,12 @@ def list_command(ctx: typer.Context) -> None:
         typer.echo(
             f"{pack.name}  version {pack.version}  {pack.agency}  {len(pack.rules)} rules  {origin}"
         )
+        if with_rules:
+            width = max((len(rule.id) for rule in pack.rules), default=0)
+            for rule in pack.rules:
+                typer.echo(
+                    f"  {rule.id:<{width}}  {rule.score:+4d}  {rule.title}  ({_dates(rule)})"
+                )
 
 
 @rules.command("show")
@@ -91,14 +102,13 @@ def show_command(
     except PackError as error:
         _exit(1, f"error: {error}")
     except KeyError:
-        _exit(1, f"error: no rule {rule_id!r} in the packs in force (seawall rules list)")
-    until = f" to {rule.effective_to}" if rule.effective_to else " on"
+        _exit(1, f"error: no rule {rule_id!r} in the packs in force (seawall rules list --rules)")
     lines = [
         f"{rule.id} (version {rule.version}): {rule.title}",
         f"pack: {item.pack.name} version {item.pack.version}"
         f" ({'shipped' if item.shipped else 'loaded'}); owner {rule.owner}, {rule.sharing}",
         f"score: {rule.score:+d}",
-        f"in effect: {rule.effective_from}{until}",
+        f"in effect: {_dates(rule)}",
         "condition:",
         *(f"  {line}" for line in rule.condition.strip().splitlines()),
         f"rationale: {rule.rationale}",
@@ -106,6 +116,11 @@ def show_command(
         *(f"  - {source}" for source in rule.sources or ("(none given)",)),
     ]
     typer.echo("\n".join(lines))
+
+
+def _dates(rule: CompiledRule) -> str:
+    """When a rule is in effect: ``2024-01-01 on`` or ``2024-01-01 to 2026-06-30``."""
+    return f"{rule.effective_from} {f'to {rule.effective_to}' if rule.effective_to else 'on'}"
 
 
 def _exit(code: int, message: str) -> NoReturn:

@@ -66,6 +66,14 @@ def test_load_list_and_show(tmp_path: Path, database: Database, database_url: st
     assert listed[1] == "ca  version 1  CA  7 rules  shipped with Seawall"
     assert listed[2].startswith("ca-ports  version 1  CA  1 rules  loaded ")
     assert listed[2].endswith(" UTC by cli:operator")
+    code, out, _ = run(database_url, tmp_path, "list", "--rules")
+    assert code == 0
+    listed = out.splitlines()
+    assert len(listed) == 3 + 45 + 7 + 1
+    first = "  HRM-TIME-01    +10  Filed after the advance-data deadline  (2024-01-01 on)"
+    assert listed[1] == first
+    assert listed[-2].startswith("ca-ports  version 1")
+    assert listed[-1] == "  CA-PORT-01   +15  Test rule CA-PORT-01  (2024-01-01 on)"
 
     code, out, _ = run(database_url, tmp_path, "show", "CA-PORT-01")
     assert code == 0
@@ -138,6 +146,6 @@ def test_unreadable_files_and_unknown_rules(
     code, _, err = run(database_url, tmp_path, "show", "CA-NOPE-01")
     assert (code, err) == (
         1,
-        "error: no rule 'CA-NOPE-01' in the packs in force (seawall rules list)\n",
+        "error: no rule 'CA-NOPE-01' in the packs in force (seawall rules list --rules)\n",
     )
     assert state(database) == (0, 0)
