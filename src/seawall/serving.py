@@ -2,7 +2,7 @@
 
 The web application (FastAPI and every feature's routes) is imported when the API is served,
 not when the command starts: the ``seawall`` script registers every command, and importing the
-application with them added about a second to each one that never serves.
+application with them added 0.2 s to each one that never serves (FastAPI, every route).
 """
 
 from __future__ import annotations
