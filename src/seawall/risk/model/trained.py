@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -261,6 +262,13 @@ def _from_parts(text: str, meta: dict[str, Any]) -> TrainedModel:
     saved = meta.pop(PARTNER, None)
     partner = None if saved is None else _from_parts(saved["model"], dict(saved["metadata"]))
     return TrainedModel(booster_of(text), encoding, calibration, meta, partner)
+
+
+def import_libraries() -> None:
+    """Import LightGBM and the scikit-learn it loads now, rather than with the first model:
+    for a long-running process (the API), whose first model may be activated while it serves,
+    and should not cost a request the import (a second)."""
+    importlib.import_module("lightgbm")
 
 
 def booster_of(text: str) -> lgb.Booster:

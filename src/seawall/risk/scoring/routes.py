@@ -19,6 +19,7 @@ from seawall.core.problems import Problem
 from seawall.core.settings import Settings
 from seawall.core.web import node_database
 from seawall.filings.service import AcceptedVersion, StoredHook
+from seawall.risk.model import import_libraries
 from seawall.risk.scoring.models import Assessment
 from seawall.risk.scoring.schemas import AssessmentView
 from seawall.risk.scoring.service import ScorerCache, score_posted
@@ -39,6 +40,7 @@ def install(app: FastAPI, settings: Settings, database: Database) -> StoredHook:
     app.include_router(router)
 
     def warm() -> None:
+        import_libraries()  # a model activated later then costs no request the import
         with database.transaction(write=False) as session:
             cache.get(session)
 
