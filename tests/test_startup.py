@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 
-def _loaded_after(statement: str) -> set[str]:
+def _loaded_after(statement: str, env: dict[str, str] | None = None) -> set[str]:
     shown = "import sys; print(' '.join(sys.modules))"
     run = subprocess.run(
-        [sys.executable, "-c", f"{statement}; {shown}"], capture_output=True, text=True, check=True
+        [sys.executable, "-c", f"{statement}; {shown}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ | (env or {}),
     )
     return set(run.stdout.split())
 
@@ -29,6 +35,18 @@ def test_a_command_starts_without_the_model_libraries_or_the_web_application() -
     loaded = _loaded_after("import seawall.cli")
     assert "seawall.risk.scoring.service" in loaded
     assert not {"lightgbm", "sklearn", "fastapi", "seawall.app"} & loaded
+
+
+def test_the_api_loads_the_model_libraries_as_it_starts(tmp_path: Path) -> None:
+    # A model activated while the API serves must not cost a request LightGBM's import.
+    start = (
+        "from fastapi.testclient import TestClient; from seawall import migrations; "
+        "from seawall.app import create_app; from seawall.core.node import Node; "
+        "node = Node.from_environment(); migrations.upgrade(node.settings.url); "
+        "client = TestClient(create_app(node.settings, node.database)); client.__enter__()"
+    )
+    loaded = _loaded_after(start, {"SEAWALL_DATA_DIR": str(tmp_path)})
+    assert "lightgbm" in loaded
 
 
 def test_python_dash_m_seawall_runs_the_command() -> None:
