@@ -1,4 +1,4 @@
-"""What processes import as they start: the ``seawall`` command, and bulk scoring's writer."""
+"""What processes import as they start: the ``seawall`` command, the API, bulk scoring's writer."""
 
 from __future__ import annotations
 
