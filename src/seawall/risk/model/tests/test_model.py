@@ -232,6 +232,23 @@ def test_fit_weights_fit_the_trees_while_weight_calibrates(frame: pl.DataFrame) 
     assert abs(population - fitted) > 0.5 * fitted
 
 
+def test_a_random_share_with_no_finding_is_not_read_as_no_risk(frame: pl.DataFrame) -> None:
+    # The validation slice's random exams found nothing: weighing 100 each, they alone would
+    # set the low end near zero (0.5% stated here without the prior). With half a finding
+    # among them (Jeffreys' prior), the share is stated at least at that prior's rate.
+    examined = _picked_as_an_agency_would(frame)
+    valid = pl.Series(time_split(examined.get_column("received_at"), 0.25).valid)
+    examined = examined.with_columns(
+        pl.when(valid & pl.col("is_random")).then(False).otherwise(pl.col("found")).alias("found")
+    )
+    spec = FeatureSpec(("hours_late", "voyage_days"))
+    model = train(examined, weight="weight", fit_weight="fit_weight", random_share="is_random",
+                  spec=spec, rounds=60, patience=60)  # fmt: skip
+    share = examined.filter(valid & pl.col("is_random"))
+    assert share.height > 20
+    assert model.predict(share).probability.mean() > 0.5 / (share.height + 1)
+
+
 def test_a_fit_weight_column_that_is_not_there_is_named(frame: pl.DataFrame) -> None:
     with pytest.raises(TrainingError, match="no column 'balanced'"):
         train(frame, fit_weight="balanced")
