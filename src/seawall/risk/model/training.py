@@ -167,8 +167,8 @@ def _with_random_prior(score: Floats, label: Floats, weight: Floats | None, rand
 
     Only the random share says how often the boxes the rules pass over hold something, and a
     validation slice holds few of its findings: weighing 250 each, 268 clean random exams (one
-    simulated agency's slice, where the population's rate expects one or two findings) set
-    the whole low end, and the node stated a tenth of the rate its test period then showed.
+    simulated agency's slice, where about one finding was to be expected) set the whole low
+    end, and the node stated a tenth of the rate its test period then showed.
     """
     if weight is None or not randomly.any():
         return score, label, weight
@@ -230,7 +230,8 @@ def train(
     ``selection_weights``): it calibrates and weighs the metrics, and fits the trees too
     unless ``fit_weight`` names other weights for fitting them and choosing their number (e.g.
     ``balanced_weights``); ``random_share`` names a bool column marking rows examined at random,
-    whose validation metrics are reported apart as the estimate free of rules-selection bias.
+    whose validation metrics are reported apart as the estimate free of rules-selection bias,
+    and which, with ``weight``, give the calibration its prior (``_with_random_prior``).
     ``monotone`` maps input columns to +1 (the prediction never falls as the column rises) or
     -1; ``calibration`` is ``platt`` (default) or ``isotonic`` (see docs/model.md).
 
