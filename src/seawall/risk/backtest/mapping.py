@@ -247,8 +247,9 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
         if column not in used
         and (extra := _extra(data, column, categorical=column in mapping.categories)) is not None
     ]
-    names = extra_names([column for column, _ in chosen])
-    extras = [extra.alias(name) for (_, extra), name in zip(chosen, names, strict=True)]
+    read = [column for column, _ in chosen]
+    sources = dict(zip(extra_names(read), read, strict=True))  # model name -> file column
+    extras = [extra.alias(name) for (_, extra), name in zip(chosen, sources, strict=True)]
     keys = [pl.col(column).alias(f"k_{i}") for i, column in enumerate(mapping.key)]
     parties = [pl.col(source).cast(pl.String).str.strip_chars().alias(party_column(role))
                for role, source in mapping.parties.items()]  # fmt: skip
@@ -259,15 +260,14 @@ def map_frame(data: pl.DataFrame, mapping: ColumnMap, label: str) -> Mapped:
     except pl.exceptions.PolarsError as error:
         raise _misfit(data, mapping, error) from None
     frame = _derive(frame, mapping)
-    named = [expr.meta.output_name() for expr in extras]
-    shares = _value_shares(frame, named) if "declared_value_usd" in mapping.features else []
+    shares = _value_shares(frame, list(sources)) if "declared_value_usd" in mapping.features else []
     frame = frame.with_columns(shares)
     labelled = frame.filter(pl.col(LABEL).is_not_null())
     dated = labelled.filter(pl.col(TIME).is_not_null())
     return Mapped(
         dated,
-        (*named, *(share.meta.output_name() for share in shares)),
-        dict(zip(named, (column for column, _ in chosen), strict=True)),
+        (*sources, *(share.meta.output_name() for share in shares)),
+        sources,
         tuple(f"k_{i}" for i in range(len(mapping.key))),
         frame.height - labelled.height,
         labelled.height - dated.height,
